@@ -1,0 +1,16 @@
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(CapnProto CONFIG REQUIRED)
+find_package(zstd CONFIG REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+pkg_check_modules(LIBDRM_AMDGPU REQUIRED IMPORTED_TARGET libdrm_amdgpu)
+if(AMDRR_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(AMDRR_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()
+
+# The LLVM with the amdgcn target that builds sample kernels (later issues).
+find_program(AMDRR_CLANG_AMDGPU NAMES clang-19 PATHS /usr/lib/llvm-19/bin)
