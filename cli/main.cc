@@ -1,12 +1,29 @@
-// The amdrr command: every subcommand is wired here explicitly.
+// The amdrr command. Every subcommand is wired here explicitly; each lives in
+// its own file and reports errors as one line plus an exit code.
 #include <CLI/CLI.hpp>
 
+#include <iostream>
+
 #include "amdrr_version.h"
+#include "cli/exit_codes.h"
+#include "cli/info_command.h"
 
 int main(int argc, char** argv) {
+  using namespace amdrr::cli;
   CLI::App app{"amdrr: capture and replay AMD GPU compute work"};
   app.set_version_flag("--version", std::string("amdrr ") + AMDRR_VERSION_STRING);
-  app.require_subcommand(0, 1);
-  CLI11_PARSE(app, argc, argv);
-  return 0;
+  app.require_subcommand(1);
+
+  InfoOptions info;
+  CLI::App* info_cmd = add_info_command(app, info);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+
+  if (info_cmd->parsed()) return run_info(info, std::cout, std::cerr);
+  return kExitUsage;
 }

@@ -7,5 +7,5 @@ build=${AMDRR_BUILD_DIR:-$root/build}
 "$root/scripts/setup.sh"
 "$root/scripts/build.sh"
 out=${AMDRR_DEMO_TRACE:-$build/demo.amdrr}
-"$build/cli/amdrr" write-sample "$out"
+"$build/samples/write_sample_trace" "$out"
 "$build/cli/amdrr" info "$out"

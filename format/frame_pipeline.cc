@@ -1,0 +1,165 @@
+#include "format/frame_pipeline.h"
+
+#include <sched.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "format/zstd_frames.h"
+#include "lib/base/check.h"
+
+namespace amdrr::format {
+namespace {
+
+uint64_t monotonic_ns() noexcept {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+}  // namespace
+
+FramePipeline::FramePipeline(int fd, uint64_t start_offset, const PipelineOptions& options)
+    : fd_(fd),
+      slot_bytes_(options.slot_bytes),
+      level_(options.zstd_level),
+      slots_(static_cast<size_t>(options.slots)),
+      offset_(start_offset) {
+  AMDRR_REQUIRE(options.slots >= 2 && slot_bytes_ % 8 == 0, "need >= 2 word-aligned slots");
+  // Anonymous memory comes zeroed, as capnp needs for building in place, and
+  // never moves, as the signal path needs.
+  size_t total = slot_bytes_ * slots_.size();
+  arena_ = mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  AMDRR_ASSERT(arena_ != MAP_FAILED, "cannot reserve trace writer buffers");
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    slots_[i].data = static_cast<uint8_t*>(arena_) + i * slot_bytes_;
+  }
+  slots_[0].state.store(kFilling, std::memory_order_release);
+  out_.resize(ZSTD_compressBound(slot_bytes_));
+  thread_ = std::thread([this] { compressor_main(); });
+}
+
+FramePipeline::~FramePipeline() {
+  finish();
+  munmap(arena_, slot_bytes_ * slots_.size());
+}
+
+uint64_t FramePipeline::seal(FrameMeta meta) {
+  uint64_t seq = fill_seq_.load(std::memory_order_relaxed);
+  Slot& slot = current();
+  slot.meta = std::move(meta);
+  {
+    std::lock_guard lock(mutex_);
+    slot.state.store(kSealed, std::memory_order_release);
+  }
+  sealed_cv_.notify_one();
+
+  Slot& next = slots_[(seq + 1) % slots_.size()];
+  {
+    std::unique_lock lock(mutex_);
+    freed_cv_.wait(lock, [&] { return next.state.load(std::memory_order_acquire) == kFree; });
+    next.state.store(kFilling, std::memory_order_release);
+    fill_seq_.store(seq + 1, std::memory_order_release);
+  }
+  return seq;
+}
+
+void FramePipeline::wait_written(uint64_t seq) {
+  std::unique_lock lock(mutex_);
+  freed_cv_.wait(lock, [&] { return write_seq_.load(std::memory_order_acquire) > seq; });
+}
+
+void FramePipeline::finish() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  sealed_cv_.notify_one();
+  thread_.join();
+}
+
+void FramePipeline::compressor_main() {
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level_);
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+  for (;;) {
+    uint64_t seq = write_seq_.load(std::memory_order_relaxed);
+    Slot& slot = slots_[seq % slots_.size()];
+    {
+      std::unique_lock lock(mutex_);
+      sealed_cv_.wait(
+          lock, [&] { return slot.state.load(std::memory_order_acquire) == kSealed || stopping_; });
+      int expected = kSealed;
+      if (!slot.state.compare_exchange_strong(expected, kCompressing)) break;  // stopping
+    }
+    size_t size = slot.size.load(std::memory_order_acquire);
+    size_t out = ZSTD_compress2(cctx, out_.data(), out_.size(), slot.data, size);
+    AMDRR_ASSERT(!ZSTD_isError(out), ZSTD_getErrorName(out));
+    bytes_in_.fetch_add(size, std::memory_order_relaxed);
+    bytes_out_.fetch_add(out, std::memory_order_relaxed);
+
+    const uint8_t* p = out_.data();
+    size_t left = out;
+    while (left > 0) {
+      ssize_t w = ::write(fd_, p, left);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {
+        std::lock_guard lock(mutex_);
+        if (error_.empty()) error_ = std::string("cannot write the trace: ") + std::strerror(errno);
+        break;
+      }
+      p += w;
+      left -= static_cast<size_t>(w);
+    }
+    if (left == 0) {
+      written_.push_back(FrameWritten{offset_, out, size, std::move(slot.meta)});
+      offset_ += out;
+    }
+    // Re-zero what was used: the next message is built in place on it.
+    std::memset(slot.data, 0, size);
+    slot.size.store(0, std::memory_order_relaxed);
+    slot.meta = FrameMeta{};
+    {
+      std::lock_guard lock(mutex_);
+      slot.state.store(kFree, std::memory_order_release);
+      write_seq_.store(seq + 1, std::memory_order_release);
+    }
+    freed_cv_.notify_all();
+  }
+  ZSTD_freeCCtx(cctx);
+}
+
+std::string FramePipeline::error() const {
+  std::lock_guard lock(const_cast<std::mutex&>(mutex_));
+  return error_;
+}
+
+bool FramePipeline::emergency_flush() noexcept {
+  bool ok = true;
+  uint64_t last = fill_seq_.load(std::memory_order_acquire);
+  for (uint64_t seq = write_seq_.load(std::memory_order_acquire); seq <= last; ++seq) {
+    Slot& slot = slots_[seq % slots_.size()];
+    // A frame the compressor is writing right now: let it finish (bounded).
+    uint64_t deadline = monotonic_ns() + 2'000'000'000ull;
+    while (slot.state.load(std::memory_order_acquire) == kCompressing &&
+           monotonic_ns() < deadline) {
+      sched_yield();
+    }
+    for (int from : {kSealed, kFilling}) {
+      int expected = from;
+      if (slot.state.compare_exchange_strong(expected, kEmergency)) {
+        size_t size = slot.size.load(std::memory_order_acquire);
+        if (size > 0) ok = write_raw_frame(fd_, slot.data, size) && ok;
+        break;
+      }
+    }
+  }
+  return ok;
+}
+
+}  // namespace amdrr::format

@@ -1,0 +1,125 @@
+#pragma once
+// The compressing half of the trace writer: a ring of fixed-size slots that
+// the submitting thread fills with whole messages, and one background thread
+// that compresses each sealed slot into an independent zstd frame and writes
+// it. Knows nothing of the schema.
+//
+// Slot memory is allocated once and never moves, so a fatal-signal handler can
+// read it: emergency_flush() writes whatever is sealed or committed as raw
+// zstd frames with write(2) alone.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "format/hash.h"
+
+namespace amdrr::format {
+
+/// Where a blob's record sits inside a frame's content.
+struct BlobAt {
+  Hash128 hash;
+  uint64_t offset_in_frame = 0;
+};
+
+/// What the writer knows about the records in one frame.
+struct FrameMeta {
+  uint64_t first_record = 0;
+  uint64_t records = 0;
+  std::vector<BlobAt> blobs;
+};
+
+/// A frame as written to the file.
+struct FrameWritten {
+  uint64_t offset = 0;
+  uint64_t compressed_size = 0;
+  uint64_t content_size = 0;
+  FrameMeta meta;
+};
+
+struct PipelineOptions {
+  size_t slot_bytes = 3u << 20;
+  int slots = 4;
+  int zstd_level = 1;
+};
+
+class FramePipeline {
+ public:
+  /// `fd` stays owned by the caller; `start_offset` is where the first frame lands.
+  FramePipeline(int fd, uint64_t start_offset, const PipelineOptions& options);
+  ~FramePipeline();
+  FramePipeline(const FramePipeline&) = delete;
+  FramePipeline& operator=(const FramePipeline&) = delete;
+
+  // Submitter side. One submitter at a time (the writer's lock).
+  uint8_t* fill_data() { return current().data; }
+  size_t fill_size() const {
+    return slots_[fill_seq_ % slots_.size()].size.load(std::memory_order_relaxed);
+  }
+  size_t capacity() const { return slot_bytes_; }
+  /// Publishes bytes appended to the filling slot (now safe for emergency_flush).
+  void commit(size_t new_size) { current().size.store(new_size, std::memory_order_release); }
+  /// Hands the filling slot to the compressor and starts the next one; blocks
+  /// while every slot is still being compressed (back-pressure). Returns the
+  /// sequence number of the sealed frame.
+  uint64_t seal(FrameMeta meta);
+  /// Blocks until every frame up to `seq` is written.
+  void wait_written(uint64_t seq);
+  /// Compresses and writes everything sealed, then stops the thread.
+  void finish();
+
+  /// Async-signal-safe: writes every sealed and the filling slot's committed
+  /// bytes as raw zstd frames, in order. For fatal-signal handlers only.
+  bool emergency_flush() noexcept;
+
+  /// After finish(): every frame written, in file order.
+  const std::vector<FrameWritten>& frames() const { return written_; }
+  /// The file offset after the last frame.
+  uint64_t end_offset() const { return offset_; }
+  /// Empty while all writes succeeded.
+  std::string error() const;
+  /// Bytes before and after compression, for statistics.
+  uint64_t bytes_in() const { return bytes_in_.load(std::memory_order_relaxed); }
+  uint64_t bytes_out() const { return bytes_out_.load(std::memory_order_relaxed); }
+
+ private:
+  enum State : int { kFree, kFilling, kSealed, kCompressing, kEmergency };
+  struct Slot {
+    uint8_t* data = nullptr;
+    std::atomic<size_t> size{0};
+    std::atomic<int> state{kFree};
+    FrameMeta meta;  // written by the submitter before kSealed, read by the compressor after
+  };
+
+  Slot& current() { return slots_[fill_seq_ % slots_.size()]; }
+  void compressor_main();
+
+  int fd_;
+  size_t slot_bytes_;
+  int level_;
+  std::vector<Slot> slots_;
+  void* arena_ = nullptr;
+
+  std::atomic<uint64_t> fill_seq_{0};   // slot being filled (submitter)
+  std::atomic<uint64_t> write_seq_{0};  // next slot to compress (compressor)
+  std::mutex mutex_;
+  std::condition_variable sealed_cv_;
+  std::condition_variable freed_cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+
+  // Owned by the compressor thread until finish() joins it.
+  uint64_t offset_;
+  std::vector<FrameWritten> written_;
+  std::vector<uint8_t> out_;
+  std::string error_;  // guarded by mutex_
+  std::atomic<uint64_t> bytes_in_{0};
+  std::atomic<uint64_t> bytes_out_{0};
+};
+
+}  // namespace amdrr::format

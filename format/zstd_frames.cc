@@ -1,0 +1,142 @@
+#include "format/zstd_frames.h"
+
+#include <unistd.h>
+#include <xxhash.h>
+#include <zstd.h>
+#include <zstd_errors.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace amdrr::format {
+namespace {
+
+constexpr size_t kMaxRawBlock = 128 * 1024;  // zstd's Block_Maximum_Size
+
+void store_le32(uint8_t* p, uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+void store_le64(uint8_t* p, uint64_t v) {
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+bool write_all(int fd, const uint8_t* p, size_t n) noexcept {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+}  // namespace
+
+uint32_t load_le32(const uint8_t* p) {
+  uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = (v << 8) | p[i];
+  return v;
+}
+uint64_t load_le64(const uint8_t* p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
+  return v;
+}
+
+bool write_raw_frame(int fd, const uint8_t* bytes, size_t size) noexcept {
+  // Frame header (RFC 8878 3.1.1.1): magic, descriptor, 8-byte content size.
+  // Descriptor 0xE4: content-size field of 8 bytes, single segment (no window
+  // descriptor), content checksum present.
+  uint8_t header[4 + 1 + 8];
+  store_le32(header, kZstdMagic);
+  header[4] = 0xE4;
+  store_le64(header + 5, size);
+  if (!write_all(fd, header, sizeof(header))) return false;
+
+  size_t done = 0;
+  do {
+    size_t block = size - done < kMaxRawBlock ? size - done : kMaxRawBlock;
+    bool last = done + block == size;
+    // Block header: bit 0 last block, bits 1-2 type (0 = raw), bits 3-23 size.
+    uint32_t bh = (last ? 1u : 0u) | (static_cast<uint32_t>(block) << 3);
+    uint8_t block_header[3] = {static_cast<uint8_t>(bh), static_cast<uint8_t>(bh >> 8),
+                               static_cast<uint8_t>(bh >> 16)};
+    if (!write_all(fd, block_header, 3) || !write_all(fd, bytes + done, block)) return false;
+    done += block;
+  } while (done < size);
+
+  uint8_t checksum[4];
+  store_le32(checksum, static_cast<uint32_t>(XXH64(bytes, size, 0)));
+  return write_all(fd, checksum, 4);
+}
+
+std::vector<uint8_t> make_skippable_frame(uint32_t magic, std::span<const uint8_t> payload) {
+  std::vector<uint8_t> out(8 + payload.size());
+  store_le32(out.data(), magic);
+  store_le32(out.data() + 4, static_cast<uint32_t>(payload.size()));
+  if (!payload.empty()) std::memcpy(out.data() + 8, payload.data(), payload.size());
+  return out;
+}
+
+std::vector<uint8_t> make_footer(uint64_t index_frame_offset) {
+  uint8_t payload[16];
+  std::memcpy(payload, kFooterTag, 8);
+  store_le64(payload + 8, index_frame_offset);
+  return make_skippable_frame(kFooterMagic, payload);
+}
+
+FrameProbe probe_frame(std::span<const uint8_t> bytes) {
+  FrameProbe probe;
+  if (bytes.size() < 4) {
+    probe.kind = FrameProbe::Kind::kTruncated;
+    return probe;
+  }
+  uint32_t magic = load_le32(bytes.data());
+  probe.magic = magic;
+  if (magic >= kSkippableMagicFirst && magic <= kSkippableMagicLast) {
+    if (bytes.size() < 8) {
+      probe.kind = FrameProbe::Kind::kTruncated;
+      return probe;
+    }
+    uint64_t size = 8ull + load_le32(bytes.data() + 4);
+    probe.kind = size <= bytes.size() ? FrameProbe::Kind::kSkippable : FrameProbe::Kind::kTruncated;
+    probe.size = size;
+    return probe;
+  }
+  if (magic != kZstdMagic) {
+    probe.error = "not a zstd frame (magic " + std::to_string(magic) + ")";
+    return probe;
+  }
+  size_t size = ZSTD_findFrameCompressedSize(bytes.data(), bytes.size());
+  if (ZSTD_isError(size)) {
+    if (ZSTD_getErrorCode(size) == ZSTD_error_srcSize_wrong) {
+      probe.kind = FrameProbe::Kind::kTruncated;
+    } else {
+      probe.error = std::string("bad zstd frame: ") + ZSTD_getErrorName(size);
+    }
+    return probe;
+  }
+  unsigned long long content = ZSTD_getFrameContentSize(bytes.data(), size);
+  if (content == ZSTD_CONTENTSIZE_ERROR || content == ZSTD_CONTENTSIZE_UNKNOWN) {
+    probe.error = "zstd frame without a content size (not written by amdrr)";
+    return probe;
+  }
+  probe.kind = FrameProbe::Kind::kZstd;
+  probe.size = size;
+  probe.content_size = content;
+  return probe;
+}
+
+bool read_footer(std::span<const uint8_t> file, uint64_t* index_offset) {
+  if (file.size() < kFooterBytes) return false;
+  const uint8_t* f = file.data() + file.size() - kFooterBytes;
+  if (load_le32(f) != kFooterMagic || load_le32(f + 4) != 16) return false;
+  if (std::memcmp(f + 8, kFooterTag, 8) != 0) return false;
+  *index_offset = load_le64(f + 16);
+  return true;
+}
+
+}  // namespace amdrr::format
