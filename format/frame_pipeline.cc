@@ -39,8 +39,8 @@ FramePipeline::FramePipeline(int fd, uint64_t start_offset, const PipelineOption
     slots_[i].data = static_cast<uint8_t*>(arena_) + i * slot_bytes_;
   }
   slots_[0].state.store(kFilling, std::memory_order_release);
-  out_.resize(ZSTD_compressBound(slot_bytes_));
-  thread_ = std::thread([this] { compressor_main(); });
+  AMDRR_REQUIRE(options.workers >= 1, "need a compressing worker");
+  for (int i = 0; i < options.workers; ++i) workers_.emplace_back([this] { worker_main(); });
 }
 
 FramePipeline::~FramePipeline() {
@@ -56,7 +56,7 @@ uint64_t FramePipeline::seal(FrameMeta meta) {
     std::lock_guard lock(mutex_);
     slot.state.store(kSealed, std::memory_order_release);
   }
-  sealed_cv_.notify_one();
+  sealed_cv_.notify_all();
 
   Slot& next = slots_[(seq + 1) % slots_.size()];
   {
@@ -74,52 +74,52 @@ void FramePipeline::wait_written(uint64_t seq) {
 }
 
 void FramePipeline::finish() {
-  if (!thread_.joinable()) return;
+  if (workers_.empty()) return;
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  sealed_cv_.notify_one();
-  thread_.join();
+  sealed_cv_.notify_all();
+  for (auto& w : workers_) w.join();
+  workers_.clear();
 }
 
-void FramePipeline::compressor_main() {
+void FramePipeline::worker_main() {
   ZSTD_CCtx* cctx = ZSTD_createCCtx();
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level_);
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+  std::vector<uint8_t> out(ZSTD_compressBound(slot_bytes_));
   for (;;) {
-    uint64_t seq = write_seq_.load(std::memory_order_relaxed);
-    Slot& slot = slots_[seq % slots_.size()];
+    uint64_t seq;
     {
       std::unique_lock lock(mutex_);
-      sealed_cv_.wait(
-          lock, [&] { return slot.state.load(std::memory_order_acquire) == kSealed || stopping_; });
+      sealed_cv_.wait(lock, [&] {
+        return slots_[claim_seq_ % slots_.size()].state.load(std::memory_order_acquire) ==
+                   kSealed ||
+               stopping_;
+      });
+      seq = claim_seq_;
       int expected = kSealed;
-      if (!slot.state.compare_exchange_strong(expected, kCompressing)) break;  // stopping
-    }
-    size_t size = slot.size.load(std::memory_order_acquire);
-    size_t out = ZSTD_compress2(cctx, out_.data(), out_.size(), slot.data, size);
-    AMDRR_ASSERT(!ZSTD_isError(out), ZSTD_getErrorName(out));
-    bytes_in_.fetch_add(size, std::memory_order_relaxed);
-    bytes_out_.fetch_add(out, std::memory_order_relaxed);
-
-    const uint8_t* p = out_.data();
-    size_t left = out;
-    while (left > 0) {
-      ssize_t w = ::write(fd_, p, left);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) {
-        std::lock_guard lock(mutex_);
-        if (error_.empty()) error_ = std::string("cannot write the trace: ") + std::strerror(errno);
-        break;
+      if (!slots_[seq % slots_.size()].state.compare_exchange_strong(expected, kCompressing)) {
+        break;  // stopping, and nothing left to compress
       }
-      p += w;
-      left -= static_cast<size_t>(w);
+      ++claim_seq_;
     }
-    if (left == 0) {
-      written_.push_back(FrameWritten{offset_, out, size, std::move(slot.meta)});
-      offset_ += out;
+    Slot& slot = slots_[seq % slots_.size()];
+    size_t size = slot.size.load(std::memory_order_acquire);
+    size_t out_size = ZSTD_compress2(cctx, out.data(), out.size(), slot.data, size);
+    AMDRR_ASSERT(!ZSTD_isError(out_size), ZSTD_getErrorName(out_size));
+    {
+      // Frames go to the file in order. Poll as well as wait: the signal path
+      // may advance write_seq_ and cannot notify.
+      std::unique_lock lock(mutex_);
+      while (write_seq_.load(std::memory_order_acquire) != seq) {
+        freed_cv_.wait_for(lock, std::chrono::milliseconds(1));
+      }
     }
+    bytes_in_.fetch_add(size, std::memory_order_relaxed);
+    bytes_out_.fetch_add(out_size, std::memory_order_relaxed);
+    write_frame(slot, out, out_size);
     // Re-zero what was used: the next message is built in place on it.
     std::memset(slot.data, 0, size);
     slot.size.store(0, std::memory_order_relaxed);
@@ -132,6 +132,25 @@ void FramePipeline::compressor_main() {
     freed_cv_.notify_all();
   }
   ZSTD_freeCCtx(cctx);
+}
+
+void FramePipeline::write_frame(Slot& slot, const std::vector<uint8_t>& out, size_t out_size) {
+  const uint8_t* p = out.data();
+  size_t left = out_size;
+  while (left > 0) {
+    ssize_t w = ::write(fd_, p, left);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      std::lock_guard lock(mutex_);
+      if (error_.empty()) error_ = std::string("cannot write the trace: ") + std::strerror(errno);
+      return;
+    }
+    p += w;
+    left -= static_cast<size_t>(w);
+  }
+  written_.push_back(FrameWritten{offset_, out_size, slot.size.load(std::memory_order_relaxed),
+                                  std::move(slot.meta)});
+  offset_ += out_size;
 }
 
 std::string FramePipeline::error() const {
@@ -155,6 +174,8 @@ bool FramePipeline::emergency_flush() noexcept {
       if (slot.state.compare_exchange_strong(expected, kEmergency)) {
         size_t size = slot.size.load(std::memory_order_acquire);
         if (size > 0) ok = write_raw_frame(fd_, slot.data, size) && ok;
+        // A worker holding a later slot now takes its turn (it polls).
+        write_seq_.store(seq + 1, std::memory_order_release);
         break;
       }
     }

@@ -1,8 +1,8 @@
 #pragma once
 // The compressing half of the trace writer: a ring of fixed-size slots that
-// the submitting thread fills with whole messages, and one background thread
-// that compresses each sealed slot into an independent zstd frame and writes
-// it. Knows nothing of the schema.
+// the submitting thread fills with whole messages, and background workers
+// that compress sealed slots into independent zstd frames in parallel and
+// write them in order. Knows nothing of the schema.
 //
 // Slot memory is allocated once and never moves, so a fatal-signal handler can
 // read it: emergency_flush() writes whatever is sealed or committed as raw
@@ -46,6 +46,7 @@ struct PipelineOptions {
   size_t slot_bytes = 3u << 20;
   int slots = 4;
   int zstd_level = 1;
+  int workers = 2;  // compressing threads; zstd -1 alone runs ~270 MB/s a core
 };
 
 class FramePipeline {
@@ -70,7 +71,7 @@ class FramePipeline {
   uint64_t seal(FrameMeta meta);
   /// Blocks until every frame up to `seq` is written.
   void wait_written(uint64_t seq);
-  /// Compresses and writes everything sealed, then stops the thread.
+  /// Compresses and writes everything sealed, then stops the workers.
   void finish();
 
   /// Async-signal-safe: writes every sealed and the filling slot's committed
@@ -97,7 +98,8 @@ class FramePipeline {
   };
 
   Slot& current() { return slots_[fill_seq_ % slots_.size()]; }
-  void compressor_main();
+  void worker_main();
+  void write_frame(Slot& slot, const std::vector<uint8_t>& out, size_t out_size);
 
   int fd_;
   size_t slot_bytes_;
@@ -106,17 +108,17 @@ class FramePipeline {
   void* arena_ = nullptr;
 
   std::atomic<uint64_t> fill_seq_{0};   // slot being filled (submitter)
-  std::atomic<uint64_t> write_seq_{0};  // next slot to compress (compressor)
+  uint64_t claim_seq_ = 0;              // next slot a worker takes (guarded by mutex_)
+  std::atomic<uint64_t> write_seq_{0};  // next slot to write, in file order
   std::mutex mutex_;
   std::condition_variable sealed_cv_;
   std::condition_variable freed_cv_;
   bool stopping_ = false;
-  std::thread thread_;
+  std::vector<std::thread> workers_;
 
-  // Owned by the compressor thread until finish() joins it.
+  // Written only by the worker whose turn it is (write_seq_), read after finish().
   uint64_t offset_;
   std::vector<FrameWritten> written_;
-  std::vector<uint8_t> out_;
   std::string error_;  // guarded by mutex_
   std::atomic<uint64_t> bytes_in_{0};
   std::atomic<uint64_t> bytes_out_{0};
