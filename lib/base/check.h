@@ -11,10 +11,10 @@ namespace amdrr::detail {
                                std::string_view message);
 }  // namespace amdrr::detail
 
-#define AMDRR_ASSERT(cond, msg)                                                       \
-  do {                                                                                \
-    if (!(cond)) [[unlikely]]                                                         \
-      ::amdrr::detail::check_failed("assertion", #cond, __FILE__, __LINE__, (msg));   \
+#define AMDRR_ASSERT(cond, msg)                                                     \
+  do {                                                                              \
+    if (!(cond)) [[unlikely]]                                                       \
+      ::amdrr::detail::check_failed("assertion", #cond, __FILE__, __LINE__, (msg)); \
   } while (0)
 
 #define AMDRR_REQUIRE(cond, msg)                                                      \

@@ -1,0 +1,89 @@
+#pragma once
+// Kmd: the one seam between amdrr and the kernel (or the emulated GPU). One
+// virtual call per KFD ioctl a compute driver needs, plus the CPU mapping
+// calls (mmap/munmap) and doorbell writes that reach the GPU without an
+// ioctl. Every call returns Result<T>: a value or the kernel's errno for the
+// same call; nothing here throws. Backends: SimKfd (lib/sim) today, LinuxKfd
+// over /dev/kfd next; RecordingKmd decorates any of them.
+//
+// A Kmd object is one KFD process: opening /dev/kfd happens when a backend is
+// constructed, closing when it is destroyed.
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "lib/base/result.h"
+#include "lib/gpu/topology.h"
+#include "lib/kmd/kmd_types.h"
+
+namespace amdrr::kmd {
+
+class Kmd {
+ public:
+  virtual ~Kmd() = default;
+
+  /// The topology the backend sees (sysfs for LinuxKfd, the generated tree
+  /// for SimKfd), read once when the backend was created.
+  virtual const gpu::Topology& topology() const = 0;
+
+  // --- process ---------------------------------------------------------------
+  /// AMDKFD_IOC_GET_VERSION.
+  virtual Result<GetVersionResult> get_version() = 0;
+  /// AMDKFD_IOC_GET_PROCESS_APERTURES_NEW: one entry per GPU of the process.
+  virtual Result<std::vector<ProcessDeviceApertures>> get_process_apertures() = 0;
+  /// AMDKFD_IOC_ACQUIRE_VM: binds the GPU's VM to this process. Required per
+  /// GPU before allocating or creating queues on it (else ENODEV).
+  virtual Result<void> acquire_vm(const AcquireVmArgs& args) = 0;
+  /// AMDKFD_IOC_RUNTIME_ENABLE (KFD >= 1.13); returns capabilities_mask.
+  virtual Result<uint32_t> runtime_enable(const RuntimeEnableArgs& args) = 0;
+  /// AMDKFD_IOC_SET_XNACK_MODE: < 0 queries, 0 disables, > 0 enables; returns
+  /// the mode now in effect. EBUSY when changing it while queues exist.
+  virtual Result<int32_t> set_xnack_mode(int32_t xnack_enabled) = 0;
+  /// AMDKFD_IOC_GET_CLOCK_COUNTERS.
+  virtual Result<ClockCounters> get_clock_counters(uint32_t gpu_id) = 0;
+  /// AMDKFD_IOC_AVAILABLE_MEMORY: VRAM bytes still allocatable on the GPU.
+  virtual Result<uint64_t> available_memory(uint32_t gpu_id) = 0;
+
+  // --- memory ----------------------------------------------------------------
+  /// AMDKFD_IOC_ALLOC_MEMORY_OF_GPU. Does not check the VA against other BOs:
+  /// a conflicting VA fails at map_memory_to_gpu, as in KFD.
+  virtual Result<AllocMemoryResult> alloc_memory_of_gpu(const AllocMemoryArgs& args) = 0;
+  /// AMDKFD_IOC_FREE_MEMORY_OF_GPU. EBUSY while mapped to any GPU.
+  virtual Result<void> free_memory_of_gpu(uint64_t handle) = 0;
+  /// AMDKFD_IOC_MAP_MEMORY_TO_GPU; updates args.n_success (also on failure).
+  virtual Result<void> map_memory_to_gpu(MapMemoryArgs& args) = 0;
+  /// AMDKFD_IOC_UNMAP_MEMORY_FROM_GPU; updates args.n_success.
+  virtual Result<void> unmap_memory_from_gpu(MapMemoryArgs& args) = 0;
+  /// mmap(2) of a BO, doorbell slice, MMIO page or event page.
+  virtual Result<CpuMapping> mmap(const MmapArgs& args) = 0;
+  /// munmap(2) of a mapping returned by mmap().
+  virtual Result<void> munmap(const CpuMapping& mapping) = 0;
+
+  // --- queues ----------------------------------------------------------------
+  /// AMDKFD_IOC_CREATE_QUEUE, with KFD's validation of the user buffers.
+  virtual Result<CreateQueueResult> create_queue(const CreateQueueArgs& args) = 0;
+  /// AMDKFD_IOC_DESTROY_QUEUE.
+  virtual Result<void> destroy_queue(uint32_t queue_id) = 0;
+  /// AMDKFD_IOC_UPDATE_QUEUE.
+  virtual Result<void> update_queue(const UpdateQueueArgs& args) = 0;
+  /// A 64-bit store of `value` to the queue's doorbell (the mapped doorbell
+  /// slice at the queue's offset): PM4 wptr in dwords, AQL last packet index,
+  /// SDMA wptr in bytes. The caller writes the wptr memory first.
+  virtual Result<void> write_doorbell(uint32_t queue_id, uint64_t value) = 0;
+
+  // --- events ----------------------------------------------------------------
+  /// AMDKFD_IOC_CREATE_EVENT.
+  virtual Result<CreateEventResult> create_event(const CreateEventArgs& args) = 0;
+  /// AMDKFD_IOC_DESTROY_EVENT.
+  virtual Result<void> destroy_event(uint32_t event_id) = 0;
+  /// AMDKFD_IOC_SET_EVENT: signal events only (EINVAL otherwise).
+  virtual Result<void> set_event(uint32_t event_id) = 0;
+  /// AMDKFD_IOC_RESET_EVENT: signal events only (EINVAL otherwise).
+  virtual Result<void> reset_event(uint32_t event_id) = 0;
+  /// AMDKFD_IOC_WAIT_EVENTS: fills each element's returned data; the errno of
+  /// a failed wait goes with wait_result FAIL.
+  virtual Result<WaitResult> wait_events(const WaitEventsArgs& args) = 0;
+};
+
+}  // namespace amdrr::kmd

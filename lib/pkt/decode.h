@@ -1,0 +1,57 @@
+#pragma once
+// Turns dwords into DecodedPackets using a family's table. No I/O, no
+// allocation per packet, and hostile input is data: an unknown opcode or a
+// size running past the buffer yields a flagged packet, never a read out of
+// bounds.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "lib/pkt/desc.h"
+
+namespace amdrr::pkt {
+
+enum class DecodeStatus : uint8_t {
+  kOk,
+  kUnknown,    // no entry matches; `dwords` is what the engine would skip
+  kTruncated,  // the packet runs past the end of the input; `dwords` is the rest
+  kBadSize,    // the declared size is outside the entry's bounds (fields decoded)
+};
+
+struct DecodedPacket {
+  const PacketDesc* desc = nullptr;  // null when unknown
+  DecodeStatus status = DecodeStatus::kUnknown;
+  size_t offset = 0;                          // dword offset of the packet in the input
+  uint32_t declared_dwords = 0;               // size the packet claims (may exceed dwords)
+  std::span<const uint32_t> dwords;           // always inside the input
+  std::array<uint32_t, kMaxFields> values{};  // per desc->fields; 0 when absent
+  uint64_t present = 0;                       // bit i: field i lies inside `dwords`
+
+  Kind kind() const { return desc ? desc->kind : Kind::kUnknown; }
+  bool ok() const { return status == DecodeStatus::kOk; }
+  /// Offset just past this packet: where the engine continues.
+  size_t next_offset() const { return offset + (dwords.empty() ? 1 : dwords.size()); }
+
+  /// Field value by compile-time id; 0 when the field is absent (truncated).
+  /// Accepts ids of a sibling entry (same kind, other family) by name.
+  uint32_t get(FieldId id) const;
+  uint64_t get64(FieldId lo, FieldId hi) const;
+  bool has(FieldId id) const;
+  /// Trailing variable dwords (SET_SH_REG values, WRITE_DATA data, ...).
+  std::span<const uint32_t> payload() const;
+
+ private:
+  int index_of(FieldId id) const;
+};
+
+/// Decodes the packet starting at `in[offset]` (offset < in.size()).
+DecodedPacket decode_one(const PacketTable& table, std::span<const uint32_t> in, size_t offset);
+
+/// Decodes packets until the input ends, a truncated packet, or `max_packets`.
+std::vector<DecodedPacket> decode_all(const PacketTable& table, std::span<const uint32_t> in,
+                                      size_t max_packets = SIZE_MAX);
+
+}  // namespace amdrr::pkt

@@ -1,0 +1,54 @@
+#include "lib/sim/gpu_vm.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace amdrr::sim {
+
+bool GpuVm::overlaps(uint64_t start, uint64_t size) const {
+  auto it = mappings_.lower_bound(start + size);  // first mapping starting at/after the end
+  if (it == mappings_.begin()) return false;
+  --it;
+  return it->second.start + it->second.size > start;
+}
+
+const GpuVm::Mapping* GpuVm::find(uint64_t va) const {
+  auto it = mappings_.upper_bound(va);
+  if (it == mappings_.begin()) return nullptr;
+  --it;
+  return va < it->second.start + it->second.size ? &it->second : nullptr;
+}
+
+std::optional<GpuFault> GpuVm::read(uint64_t va, std::span<uint8_t> out) const {
+  size_t done = 0;
+  while (done < out.size()) {
+    const Mapping* m = find(va + done);
+    if (!m) return GpuFault{va + done, true, false, false};
+    uint64_t off = va + done - m->start;
+    size_t n = static_cast<size_t>(std::min<uint64_t>(m->size - off, out.size() - done));
+    std::memcpy(out.data() + done, m->host + off, n);
+    done += n;
+  }
+  return std::nullopt;
+}
+
+std::optional<GpuFault> GpuVm::write(uint64_t va, std::span<const uint8_t> in) const {
+  // Check the whole range first so a faulting write changes nothing.
+  for (uint64_t a = va; a < va + in.size();) {
+    const Mapping* m = find(a);
+    if (!m) return GpuFault{a, true, false, false};
+    if (!m->writable) return GpuFault{a, false, true, false};
+    a = m->start + m->size;
+  }
+  size_t done = 0;
+  while (done < in.size()) {
+    const Mapping* m = find(va + done);
+    uint64_t off = va + done - m->start;
+    size_t n = static_cast<size_t>(std::min<uint64_t>(m->size - off, in.size() - done));
+    std::memcpy(m->host + off, in.data() + done, n);
+    done += n;
+  }
+  return std::nullopt;
+}
+
+}  // namespace amdrr::sim
