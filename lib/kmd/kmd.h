@@ -84,6 +84,20 @@ class Kmd {
   /// AMDKFD_IOC_WAIT_EVENTS: fills each element's returned data; the errno of
   /// a failed wait goes with wait_result FAIL.
   virtual Result<WaitResult> wait_events(const WaitEventsArgs& args) = 0;
+
+  // --- what the driver tells the seam (no ioctl behind these) ---------------
+  /// The driver stored `bytes` at `va` with the CPU into GPU-visible memory
+  /// (a ring, an IB, kernel arguments, a signal value, Buffer::write). Called
+  /// after the store. Backends ignore it; a recorder logs it, so capture
+  /// needs no page tricks for the driver's own writes.
+  virtual void note_cpu_write(uint64_t va, std::span<const uint8_t> bytes) {
+    (void)va;
+    (void)bytes;
+  }
+  /// The driver is spin-waiting on GPU memory. The deterministic emulated GPU
+  /// advances only inside Kmd calls, so every iteration of a CPU spin calls
+  /// this; on hardware it does nothing.
+  virtual void poll() {}
 };
 
 }  // namespace amdrr::kmd

@@ -102,7 +102,7 @@ gpu::Node cpu_node(uint32_t num_gpus) {
   return n;
 }
 
-gpu::Node gpu_node(const TargetProps& t, uint32_t gpu_index, uint32_t num_gpus) {
+gpu::Node gpu_node(const TargetProps& t, uint32_t gpu_index, uint32_t num_gpus, bool small_bar) {
   gpu::Node n;
   n.index = gpu_index + 1;
   n.gpu_id = sim_gpu_id(gpu_index);
@@ -148,7 +148,10 @@ gpu::Node gpu_node(const TargetProps& t, uint32_t gpu_index, uint32_t num_gpus) 
   p.set("max_engine_clk_ccompute", 3000);
 
   gpu::MemBank vram;
-  vram.properties.set("heap_type", static_cast<uint64_t>(gpu::HeapType::kFbPrivate));
+  // kfd_crat.c: one bank, FB_PUBLIC when all of VRAM is CPU-visible (a large
+  // BAR: local_mem_size_private == 0), else FB_PRIVATE [S-TOPO].
+  vram.properties.set("heap_type", static_cast<uint64_t>(small_bar ? gpu::HeapType::kFbPrivate
+                                                                   : gpu::HeapType::kFbPublic));
   vram.properties.set("size_in_bytes", t.vram_size);
   vram.properties.set("flags", 0);
   vram.properties.set("width", 4096);
@@ -192,7 +195,7 @@ gpu::Topology build_topology(const SimProfile& profile) {
   topo.nodes.push_back(cpu_node(profile.num_gpus));
   const TargetProps& t = props_of(profile.target);
   for (uint32_t g = 0; g < profile.num_gpus; ++g) {
-    topo.nodes.push_back(gpu_node(t, g, profile.num_gpus));
+    topo.nodes.push_back(gpu_node(t, g, profile.num_gpus, profile.small_bar));
   }
   return topo;
 }

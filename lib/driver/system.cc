@@ -1,0 +1,120 @@
+#include "lib/driver/system.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <ostream>
+
+#include "lib/driver/error.h"
+#include "lib/sim/sim_kfd.h"
+
+namespace amdrr {
+namespace {
+
+bool kfd_usable() {
+  int fd = ::open("/dev/kfd", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
+}
+
+Backend choose_backend(const SystemOptions& options) {
+  if (options.backend) return *options.backend;
+  if (const char* env = std::getenv("AMDRR_BACKEND")) {
+    if (std::strcmp(env, "kfd") == 0) return Backend::kKfd;
+    if (std::strcmp(env, "sim") == 0) return Backend::kSim;
+    throw Error(std::string("AMDRR_BACKEND=") + env + " is not a backend: use kfd or sim");
+  }
+  if (kfd_usable()) return Backend::kKfd;
+  if (options.notice) {
+    *options.notice << "amdrr: /dev/kfd is not usable here; using the emulated GPU "
+                       "(AMDRR_BACKEND=sim)\n";
+  }
+  return Backend::kSim;
+}
+
+sim::SimProfile sim_profile_from_env(sim::SimProfile profile) {
+  if (const char* target = std::getenv("AMDRR_SIM_TARGET")) {
+    if (std::strcmp(target, "gfx942") == 0) {
+      profile.target = sim::SimTarget::kGfx942;
+    } else if (std::strcmp(target, "gfx90a") == 0) {
+      profile.target = sim::SimTarget::kGfx90a;
+    } else {
+      throw Error(std::string("AMDRR_SIM_TARGET=") + target +
+                  " is not an emulated target: use gfx942 or gfx90a");
+    }
+  }
+  if (const char* gpus = std::getenv("AMDRR_SIM_GPUS")) {
+    char* end = nullptr;
+    unsigned long n = std::strtoul(gpus, &end, 10);
+    if (*gpus == '\0' || *end != '\0' || n < 1 || n > 8) {
+      throw Error(std::string("AMDRR_SIM_GPUS=") + gpus + " must be a number from 1 to 8");
+    }
+    profile.num_gpus = static_cast<uint32_t>(n);
+  }
+  return profile;
+}
+
+}  // namespace
+
+const char* backend_name(Backend backend) {
+  return backend == Backend::kKfd ? "kfd" : "sim";
+}
+
+std::unique_ptr<System> System::open(const SystemOptions& options) {
+  Backend backend = choose_backend(options);
+  if (backend == Backend::kKfd) {
+    throw Error(
+        "the KFD backend (LinuxKfd) is not part of this build yet: run with AMDRR_BACKEND=sim");
+  }
+  auto sim = check(sim::SimKfd::create(sim_profile_from_env(options.sim_profile)),
+                   "cannot create the emulated GPU");
+  sim::SimKfd* raw = sim.get();
+  std::unique_ptr<System> system(new System(*raw, Backend::kSim, options));
+  system->owned_ = std::move(sim);
+  system->sim_ = raw;
+  return system;
+}
+
+std::unique_ptr<System> System::on(kmd::Kmd& kmd, Backend backend, const SystemOptions& options) {
+  return std::unique_ptr<System>(new System(kmd, backend, options));
+}
+
+System::System(kmd::Kmd& kmd, Backend backend, const SystemOptions& options)
+    : kmd_(&kmd), backend_(backend), options_(options) {
+  gpu_nodes_ = kmd.topology().gpu_nodes();
+}
+
+System::~System() {
+  devices_.clear();  // buffers and VMs go before the backend
+  owned_.reset();
+}
+
+Device& System::device(size_t index) {
+  if (index >= gpu_nodes_.size()) {
+    throw Error("no GPU " + std::to_string(index) + ": this system has " +
+                std::to_string(gpu_nodes_.size()));
+  }
+  if (devices_.size() <= index) devices_.resize(index + 1);
+  if (!devices_[index]) {
+    const gpu::Node& node = *gpu_nodes_[index];
+    auto target =
+        check(gpu::resolve_target(node), "GPU " + std::to_string(index) + " (gfx_target_version " +
+                                             std::to_string(node.gfx_target_version()) +
+                                             ") is not a generation amdrr knows");
+    check(kmd_->acquire_vm({kmd::AcquireVmArgs::kOwnRenderNode, node.gpu_id}),
+          "acquire_vm on GPU " + std::to_string(index));
+    uint64_t base = options_.va_base + index * options_.va_window_size;
+    auto window = VaWindow::reserve(base, options_.va_window_size);
+    if (!window) {
+      throw Error("cannot reserve the GPU VA window at " + std::to_string(base) +
+                  ": something else is mapped there (choose SystemOptions::va_base)");
+    }
+    devices_[index].reset(new Device(*this, index, node, std::move(target), std::move(*window)));
+  }
+  return *devices_[index];
+}
+
+}  // namespace amdrr

@@ -1,0 +1,74 @@
+#pragma once
+// System: the process's view of the GPUs on one backend — real KFD or the
+// emulated GPU — chosen by AMDRR_BACKEND=kfd|sim (default: KFD when
+// /dev/kfd can be opened, else the emulated GPU, with a one-line notice).
+
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/driver/device.h"
+#include "lib/kmd/kmd.h"
+#include "lib/sim/profile.h"
+
+namespace amdrr {
+
+namespace sim {
+class SimKfd;
+}
+
+enum class Backend : uint8_t { kKfd, kSim };
+const char* backend_name(Backend backend);
+
+struct SystemOptions {
+  /// Unset: AMDRR_BACKEND, else KFD when /dev/kfd opens, else sim.
+  std::optional<Backend> backend;
+  /// For the sim backend; AMDRR_SIM_TARGET=gfx942|gfx90a and AMDRR_SIM_GPUS=N
+  /// override it.
+  sim::SimProfile sim_profile;
+  /// Where the "no /dev/kfd: using the emulated GPU" notice goes (null: none).
+  std::ostream* notice = nullptr;
+  /// Base of device 0's VA window; device i's is base + i * window size.
+  uint64_t va_base = 0x200000000000ull;  // 32 TiB: above ASan's shadow, below 47 bits
+  uint64_t va_window_size = 1ull << 40;  // 1 TiB per device
+};
+
+class System {
+ public:
+  /// Opens the backend; throws Error saying what failed and how to fix it.
+  static std::unique_ptr<System> open(const SystemOptions& options = {});
+  /// Runs on a Kmd owned by the caller (e.g. a RecordingKmd over a backend).
+  static std::unique_ptr<System> on(kmd::Kmd& kmd, Backend backend,
+                                    const SystemOptions& options = {});
+  ~System();
+  System(const System&) = delete;
+  System& operator=(const System&) = delete;
+
+  Backend backend() const { return backend_; }
+  kmd::Kmd& kmd() const { return *kmd_; }
+  /// The emulated GPU behind the seam, when this System owns one.
+  sim::SimKfd* sim() const { return sim_; }
+
+  size_t device_count() const { return gpu_nodes_.size(); }
+  /// GPU `index` (topology order), opened on first use.
+  Device& device(size_t index);
+
+  /// Numbers buffers across the system: buf#1, buf#2, ...
+  uint64_t next_buffer_id() { return ++buffer_ids_; }
+
+ private:
+  System(kmd::Kmd& kmd, Backend backend, const SystemOptions& options);
+
+  std::unique_ptr<kmd::Kmd> owned_;
+  kmd::Kmd* kmd_;
+  sim::SimKfd* sim_ = nullptr;
+  Backend backend_;
+  SystemOptions options_;
+  std::vector<const gpu::Node*> gpu_nodes_;
+  std::vector<std::unique_ptr<Device>> devices_;
+  uint64_t buffer_ids_ = 0;
+};
+
+}  // namespace amdrr
