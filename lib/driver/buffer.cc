@@ -34,6 +34,9 @@ const std::string& Buffer::label() const {
 Device& Buffer::device() const {
   return *live("device").device;
 }
+uint64_t Buffer::handle() const {
+  return live("handle").handle;
+}
 bool Buffer::freed() const {
   return state_ && state_->freed;
 }

@@ -32,6 +32,8 @@ class Buffer {
   /// "buf#3 \"kernargs\"": how errors and dumps name it.
   std::string name() const;
   Device& device() const;
+  /// The KFD handle of the allocation (the event page is named by it).
+  uint64_t handle() const;
   bool valid() const { return state_ != nullptr; }
   bool freed() const;
 

@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "lib/driver/error.h"
+#include "lib/sim/engines/scheduler.h"
 #include "lib/sim/sim_kfd.h"
 
 namespace amdrr {
@@ -75,6 +76,12 @@ std::unique_ptr<System> System::open(const SystemOptions& options) {
   std::unique_ptr<System> system(new System(*raw, Backend::kSim, options));
   system->owned_ = std::move(sim);
   system->sim_ = raw;
+  sim::EngineOptions engine_options;
+  engine_options.seed = options.sim_seed;
+  if (const char* seed = std::getenv("AMDRR_SIM_SEED")) {
+    engine_options.seed = std::strtoull(seed, nullptr, 0);
+  }
+  system->engines_ = std::make_unique<sim::EngineScheduler>(*raw, engine_options);
   return system;
 }
 
@@ -88,7 +95,9 @@ System::System(kmd::Kmd& kmd, Backend backend, const SystemOptions& options)
 }
 
 System::~System() {
+  events_.reset();
   devices_.clear();  // buffers and VMs go before the backend
+  engines_.reset();
   owned_.reset();
 }
 
@@ -113,8 +122,41 @@ Device& System::device(size_t index) {
                   ": something else is mapped there (choose SystemOptions::va_base)");
     }
     devices_[index].reset(new Device(*this, index, node, std::move(target), std::move(*window)));
+    if (events_) events_->map_to(*devices_[index]);
   }
   return *devices_[index];
+}
+
+EventSet& System::events() {
+  if (!events_) {
+    Device* first = nullptr;
+    for (auto& d : devices_) {
+      if (d && !first) first = d.get();
+    }
+    if (!first) first = &device(0);
+    events_ = std::make_unique<EventSet>(*first);
+    for (auto& d : devices_) {
+      if (d && d.get() != first) events_->map_to(*d);
+    }
+  }
+  return *events_;
+}
+
+Signal System::make_signal(uint64_t initial) {
+  EventSet& ev = events();
+  Device* home = nullptr;
+  for (auto& d : devices_) {
+    if (d && !home) home = d.get();
+  }
+  Buffer memory = home->alloc(4096, Memory::kGttCoherent, "signal");
+  // amd_signal_t: kind USER, the value, and the mailbox + event id the GPU
+  // uses to interrupt waiters [S-AMDSIG].
+  uint64_t fields[4] = {1, initial, ev.mailbox_va(), ev.signal_event_id()};
+  memory.write(0, {reinterpret_cast<const uint8_t*>(fields), sizeof(fields)});
+  for (auto& d : devices_) {
+    if (d && d.get() != home) memory.map_to(*d);
+  }
+  return Signal(*this, std::move(memory));
 }
 
 }  // namespace amdrr

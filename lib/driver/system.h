@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "lib/driver/device.h"
+#include "lib/driver/events.h"
+#include "lib/driver/signal.h"
 #include "lib/kmd/kmd.h"
 #include "lib/sim/profile.h"
 
@@ -17,7 +19,8 @@ namespace amdrr {
 
 namespace sim {
 class SimKfd;
-}
+class EngineScheduler;
+}  // namespace sim
 
 enum class Backend : uint8_t { kKfd, kSim };
 const char* backend_name(Backend backend);
@@ -28,6 +31,9 @@ struct SystemOptions {
   /// For the sim backend; AMDRR_SIM_TARGET=gfx942|gfx90a and AMDRR_SIM_GPUS=N
   /// override it.
   sim::SimProfile sim_profile;
+  /// The emulated GPU's scheduling seed (AMDRR_SIM_SEED overrides it): the
+  /// same seed gives the same interleaving of queues, bit for bit.
+  uint64_t sim_seed = 0;
   /// Where the "no /dev/kfd: using the emulated GPU" notice goes (null: none).
   std::ostream* notice = nullptr;
   /// Base of device 0's VA window; device i's is base + i * window size.
@@ -50,6 +56,8 @@ class System {
   kmd::Kmd& kmd() const { return *kmd_; }
   /// The emulated GPU behind the seam, when this System owns one.
   sim::SimKfd* sim() const { return sim_; }
+  /// Its engines' scheduler (queue outcomes: hangs, faults, unsupported).
+  sim::EngineScheduler* sim_engines() const { return engines_.get(); }
 
   size_t device_count() const { return gpu_nodes_.size(); }
   /// GPU `index` (topology order), opened on first use.
@@ -58,16 +66,23 @@ class System {
   /// Numbers buffers across the system: buf#1, buf#2, ...
   uint64_t next_buffer_id() { return ++buffer_ids_; }
 
+  /// The process's KFD events, created on the first device opened.
+  EventSet& events();
+  /// A new signal holding `initial`, reachable from every open device.
+  Signal make_signal(uint64_t initial = 0);
+
  private:
   System(kmd::Kmd& kmd, Backend backend, const SystemOptions& options);
 
   std::unique_ptr<kmd::Kmd> owned_;
+  std::unique_ptr<sim::EngineScheduler> engines_;  // attached to owned_ when sim
   kmd::Kmd* kmd_;
   sim::SimKfd* sim_ = nullptr;
   Backend backend_;
   SystemOptions options_;
   std::vector<const gpu::Node*> gpu_nodes_;
   std::vector<std::unique_ptr<Device>> devices_;
+  std::unique_ptr<EventSet> events_;  // after devices_: destroyed before them
   uint64_t buffer_ids_ = 0;
 };
 

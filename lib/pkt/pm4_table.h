@@ -311,4 +311,17 @@ inline constexpr PacketDesc kDispatchDirect =
     type3(Kind::kPm4DispatchDirect, "DISPATCH_DIRECT", 0x15, 5, 5, kDispatchDirectFields, {},
           "soc15d.h; layout per tinygrad ops_amd.py");
 
+// Opcodes the hardware has (soc15d.h / nvd.h / mesa sid.h, see the reference
+// §3.2) that no entry above describes. The emulator reports these as
+// "unsupported by the emulator", any other opcode as a bad packet.
+inline constexpr std::array<EnumName, 21> kUndescribedOpcodes{{
+    {0x11, "SET_BASE"},         {0x16, "DISPATCH_INDIRECT"}, {0x1D, "ATOMIC_GDS"},
+    {0x22, "COND_EXEC"},        {0x23, "PRED_EXEC"},         {0x39, "MEM_SEMAPHORE"},
+    {0x42, "PFP_SYNC_ME"},      {0x45, "COND_WRITE"},        {0x59, "REWIND"},
+    {0x5E, "LOAD_UCONFIG_REG"}, {0x5F, "LOAD_SH_REG"},       {0x68, "SET_CONFIG_REG"},
+    {0x69, "SET_CONTEXT_REG"},  {0x77, "SET_SH_REG_OFFSET"}, {0x7A, "SET_UCONFIG_REG_INDEX"},
+    {0x98, "INVALIDATE_TLBS"},  {0x9B, "SET_SH_REG_INDEX"},  {0xA0, "SET_RESOURCES"},
+    {0xA2, "MAP_QUEUES"},       {0xA3, "UNMAP_QUEUES"},      {0xA4, "QUERY_STATUS"},
+}};
+
 }  // namespace amdrr::pkt::pm4

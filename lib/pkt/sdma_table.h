@@ -198,4 +198,20 @@ inline constexpr std::array<Field, 8> kIndirectFields{{
 inline constexpr PacketDesc kIndirect =
     entry(Kind::kSdmaIndirect, "INDIRECT", 4, -1, 6, kIndirectFields, "vega10_sdma_pkt_open.h");
 
+// SDMA ops the hardware has (reference §4.1) whose layouts, or other sub-ops
+// of which, no entry above describes: reported as "unsupported by the
+// emulator". UNVERIFIED: which sub-ops of these ops exist per version.
+inline constexpr std::array<EnumName, 10> kUndescribedOps{{
+    {1, "COPY"},
+    {2, "WRITE"},
+    {7, "SEM"},
+    {9, "COND_EXE"},
+    {12, "PTEPDE"},
+    {13, "TIMESTAMP"},
+    {14, "SRBM_WRITE"},
+    {15, "PRE_EXE"},
+    {16, "DUMMY_TRAP_OR_GPUVM_INV"},
+    {17, "GCR_REQ"},
+}};
+
 }  // namespace amdrr::pkt::sdma

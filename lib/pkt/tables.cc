@@ -118,6 +118,29 @@ uint32_t payload_start(const PacketDesc& desc) {
   return end;
 }
 
+std::string_view undescribed_packet(const PacketTable& table, uint32_t header) {
+  std::span<const EnumName> names;
+  uint32_t opcode = 0;
+  switch (table.engine) {
+    case Engine::kPm4:
+      // Only type-3 packets carry an opcode.
+      if (field_id(pm4::kNop, "TYPE").field().extract(header) != 3) return {};
+      opcode = field_id(pm4::kNop, "IT_OPCODE").field().extract(header);
+      names = pm4::kUndescribedOpcodes;
+      break;
+    case Engine::kSdma:
+      opcode = field_id(sdma::kTrap, "OP").field().extract(header);
+      names = sdma::kUndescribedOps;
+      break;
+    case Engine::kAql:
+      return {};
+  }
+  for (const EnumName& n : names) {
+    if (n.value == opcode) return n.name;
+  }
+  return {};
+}
+
 uint64_t sdma_copy_max_bytes(SdmaVersion version) {
   switch (version) {
     // The kernel's copy_max_bytes for SDMA 4.x/5.x: COUNT (bytes - 1) is 22

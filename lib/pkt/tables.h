@@ -17,6 +17,11 @@ const PacketDesc* find_kind(const PacketTable& table, Kind kind);
 /// First dword of a packet's trailing variable payload (after its last field).
 uint32_t payload_start(const PacketDesc& desc);
 
+/// Name of the packet starting with `header` when the hardware has it but
+/// `table` does not describe it (the emulator's "unsupported" outcome), or ""
+/// when the opcode is unknown to the hardware too (a bad packet).
+std::string_view undescribed_packet(const PacketTable& table, uint32_t header);
+
 /// Largest byte count one COPY_LINEAR / CONSTANT_FILL may carry on `version`.
 uint64_t sdma_copy_max_bytes(SdmaVersion version);
 

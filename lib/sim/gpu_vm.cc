@@ -51,4 +51,27 @@ std::optional<GpuFault> GpuVm::write(uint64_t va, std::span<const uint8_t> in) c
   return std::nullopt;
 }
 
+std::optional<GpuFault> GpuVm::copy(uint64_t dst, uint64_t src, uint64_t size) const {
+  for (uint64_t a = src; a < src + size;) {
+    const Mapping* m = find(a);
+    if (!m) return GpuFault{a, true, false, false};
+    a = m->start + m->size;
+  }
+  for (uint64_t a = dst; a < dst + size;) {
+    const Mapping* m = find(a);
+    if (!m) return GpuFault{a, true, false, false};
+    if (!m->writable) return GpuFault{a, false, true, false};
+    a = m->start + m->size;
+  }
+  for (uint64_t done = 0; done < size;) {
+    const Mapping* s = find(src + done);
+    const Mapping* d = find(dst + done);
+    const uint64_t so = src + done - s->start, dof = dst + done - d->start;
+    const uint64_t n = std::min({s->size - so, d->size - dof, size - done});
+    std::memmove(d->host + dof, s->host + so, n);
+    done += n;
+  }
+  return std::nullopt;
+}
+
 }  // namespace amdrr::sim

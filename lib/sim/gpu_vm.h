@@ -42,6 +42,9 @@ class GpuVm {
 
   std::optional<GpuFault> read(uint64_t va, std::span<uint8_t> out) const;
   std::optional<GpuFault> write(uint64_t va, std::span<const uint8_t> in) const;
+  /// GPU-to-GPU copy of `size` bytes without a host bounce; checks both
+  /// ranges first, so a faulting copy changes nothing.
+  std::optional<GpuFault> copy(uint64_t dst, uint64_t src, uint64_t size) const;
 
  private:
   std::map<uint64_t, Mapping> mappings_;  // by start

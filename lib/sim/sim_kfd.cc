@@ -95,6 +95,16 @@ void SimKfd::set_engine_hook(EngineHook* hook) {
   hook_ = hook;
 }
 
+void SimKfd::poll() {
+  EngineHook* hook;
+  {
+    std::lock_guard lock(mu_);
+    hook = hook_;
+  }
+  // Called without the lock, like doorbell(): engines call back into us.
+  if (hook) hook->poll();
+}
+
 SimKfd::Gpu* SimKfd::find_gpu(uint32_t gpu_id) {
   for (auto& g : gpus_) {
     if (g->gpu_id == gpu_id) return g.get();
@@ -198,6 +208,14 @@ std::optional<GpuFault> SimKfd::gpu_write(uint32_t gpu_id, uint64_t va,
   Gpu* g = find_gpu(gpu_id);
   if (!g) return GpuFault{va, true, false, false};
   return g->vm.write(va, in);
+}
+
+std::optional<GpuFault> SimKfd::gpu_copy(uint32_t gpu_id, uint64_t dst, uint64_t src,
+                                         uint64_t size) {
+  std::lock_guard lock(mu_);
+  Gpu* g = find_gpu(gpu_id);
+  if (!g) return GpuFault{src, true, false, false};
+  return g->vm.copy(dst, src, size);
 }
 
 SimKfd::Counts SimKfd::counts() const {

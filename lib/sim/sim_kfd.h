@@ -70,11 +70,15 @@ class SimKfd final : public kmd::Kmd {
   Result<void> set_event(uint32_t event_id) override;
   Result<void> reset_event(uint32_t event_id) override;
   Result<kmd::WaitResult> wait_events(const kmd::WaitEventsArgs& args) override;
+  /// A driver's CPU spin: the engines run (the GPU advances only in Kmd calls).
+  void poll() override;
 
   // --- the GPU side (for engines and tests) ---------------------------------
   /// Reads GPU VA on `gpu_id` through that GPU's mappings.
   std::optional<GpuFault> gpu_read(uint32_t gpu_id, uint64_t va, std::span<uint8_t> out);
   std::optional<GpuFault> gpu_write(uint32_t gpu_id, uint64_t va, std::span<const uint8_t> in);
+  /// Copies within `gpu_id`'s address space (engines' DMA; no host bounce).
+  std::optional<GpuFault> gpu_copy(uint32_t gpu_id, uint64_t dst, uint64_t src, uint64_t size);
   /// What KFD does on a VM fault interrupt: every MEMORY event of the process
   /// gets the exception data and is set [S-EVT kfd_signal_vm_fault_event].
   void report_vm_fault(uint32_t gpu_id, const GpuFault& fault);

@@ -1,0 +1,76 @@
+#include "lib/driver/signal.h"
+
+#include <atomic>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+
+#include "lib/driver/device.h"
+#include "lib/driver/error.h"
+#include "lib/driver/events.h"
+#include "lib/driver/system.h"
+#include "lib/kmd/kmd.h"
+
+namespace amdrr {
+namespace {
+
+// Spins before sleeping on the event: short waits stay off the kernel.
+constexpr int kSpins = 256;
+
+std::atomic_ref<uint64_t> value_ref(const Buffer& memory) {
+  return std::atomic_ref<uint64_t>(
+      *reinterpret_cast<uint64_t*>(memory.data() + kSignalValueOffset));
+}
+
+std::string hex(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+  return buf;
+}
+
+}  // namespace
+
+uint64_t Signal::value() const {
+  return value_ref(memory_).load(std::memory_order_acquire);
+}
+
+void Signal::set(uint64_t value) const {
+  value_ref(memory_).store(value, std::memory_order_release);
+  memory_.device().kmd().note_cpu_write(value_address(),
+                                        {memory_.data() + kSignalValueOffset, sizeof(uint64_t)});
+}
+
+void Signal::wait_at_least(uint64_t target, std::chrono::milliseconds timeout) const {
+  if (!memory_.valid()) throw Error("wait on an empty Signal");
+  kmd::Kmd& k = memory_.device().kmd();
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    for (int i = 0; i < kSpins; ++i) {
+      if (value() >= target) return;
+      k.poll();
+    }
+    if (value() >= target) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      throw Error("timed out after " + std::to_string(timeout.count()) + " ms waiting for signal " +
+                  hex(address()) + " to reach " + std::to_string(target) + " (it is " +
+                  std::to_string(value()) + "): a queue is hung or the work was never submitted");
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
+    EventSet::Outcome outcome =
+        system_->events().wait(static_cast<uint32_t>(std::min<int64_t>(left, 100)));
+    if (outcome.vm_fault) {
+      const auto& f = *outcome.vm_fault;
+      throw Error("GPU memory fault while waiting for signal " + hex(address()) + ": address " +
+                  hex(f.va) + " on GPU " + hex(f.gpu_id) + (f.not_present ? " is not mapped" : "") +
+                  (f.read_only ? " is read-only" : "") + "; the GPU's queues were stopped");
+    }
+    if (outcome.hw_exception) {
+      throw Error("GPU " + hex(outcome.hw_exception->gpu_id) +
+                  " reported a hardware exception (reset) while waiting for signal " +
+                  hex(address()));
+    }
+  }
+}
+
+}  // namespace amdrr

@@ -1,0 +1,62 @@
+#pragma once
+// Signal: a 64-bit timeline value in GPU-visible memory, laid out as an
+// amd_signal_t so AQL packets can use it as a completion signal directly.
+//
+// What each path can do with it (the queues enforce this):
+// - PM4 RELEASE_MEM writes all 64 bits; WAIT_REG_MEM compares 32 bits.
+// - SDMA FENCE writes 32 bits, so an SDMA signal writes the low half with a
+//   FENCE and the high half with a second FENCE before it (a reader may see
+//   the new high half with the old low half only while the value moves up
+//   across a 2^32 boundary: waits compare >=, so that tear only delays them).
+//   POLL_REGMEM compares 32 bits.
+// - AQL completion only decrements; AQL timelines are signalled with a PM4
+//   RELEASE_MEM run from a vendor packet.
+// GPU-side waits compare the low 32 bits with >=: valid while the value
+// being waited for is less than 2^31 ahead of the current one (wrap rule).
+//
+// A CPU wait spins briefly (calling Kmd::poll, so the emulated GPU runs),
+// then sleeps on the KFD signal event; a VM fault or hardware exception that
+// arrives meanwhile becomes an Error naming the address and the GPU.
+
+#include <chrono>
+#include <cstdint>
+
+#include "lib/driver/buffer.h"
+
+namespace amdrr {
+
+class System;
+
+/// Offsets inside amd_signal_t [S-AMDSIG].
+inline constexpr uint64_t kSignalValueOffset = 8;
+inline constexpr uint64_t kSignalMailboxOffset = 16;
+inline constexpr uint64_t kSignalEventIdOffset = 24;
+
+class Signal {
+ public:
+  Signal() = default;
+
+  /// GPU VA of the amd_signal_t (an AQL completion_signal / hsa_signal_t).
+  uint64_t address() const { return memory_.va(); }
+  /// GPU VA of the 64-bit value.
+  uint64_t value_address() const { return memory_.va() + kSignalValueOffset; }
+  uint64_t value() const;
+  /// CPU store of a new value (reported to the seam).
+  void set(uint64_t value) const;
+  /// Blocks until value() >= target. Throws Error on timeout (saying what
+  /// was expected and what the value is), or when the GPU faulted.
+  void wait_at_least(uint64_t target,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+  /// Makes it reachable from `device`'s queues (done for you by queues).
+  void map_to(const Device& device) const { memory_.map_to(device); }
+  const Buffer& memory() const { return memory_; }
+
+ private:
+  friend class System;
+  Signal(System& system, Buffer memory) : system_(&system), memory_(std::move(memory)) {}
+
+  System* system_ = nullptr;
+  Buffer memory_;
+};
+
+}  // namespace amdrr

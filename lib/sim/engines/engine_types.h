@@ -1,0 +1,62 @@
+#pragma once
+// What the emulated engines report: how a queue ended (guest failures are
+// data, never crashes), which byte ranges the GPU wrote, and the knobs of the
+// deterministic scheduler.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "lib/sim/gpu_vm.h"
+
+namespace amdrr::sim {
+
+enum class QueueState : uint8_t {
+  kActive,       // running, idle or waiting: still accepts work
+  kVmFault,      // this queue's access faulted; reported as KFD reports it
+  kEvicted,      // another queue of the process faulted on the same GPU
+  kError,        // the packet stream is malformed (bad opcode, size, pointer)
+  kUnsupported,  // the hardware has this packet/field; the emulator does not
+  kHung,         // a wait that can never be satisfied while all else is idle
+};
+
+const char* queue_state_name(QueueState s);
+
+/// Why a queue stopped, naming the packet (hardware spelling) and where it was.
+struct QueueOutcome {
+  QueueState state = QueueState::kActive;
+  std::string packet;      // e.g. "WAIT_REG_MEM", or "opcode 0xee"
+  uint64_t packet_va = 0;  // GPU VA of the packet's first dword
+  std::string message;
+  std::optional<GpuFault> fault;
+
+  bool active() const { return state == QueueState::kActive; }
+};
+
+/// A range the GPU wrote, for capture and verification.
+struct WrittenRange {
+  uint32_t gpu_id = 0;  // the GPU whose page table translated the VA
+  uint32_t queue_id = 0;
+  uint64_t va = 0;
+  uint64_t size = 0;
+  friend bool operator==(const WrittenRange&, const WrittenRange&) = default;
+};
+
+struct EngineOptions {
+  uint64_t seed = 0;
+  /// Most packets one engine runs before the scheduler draws again.
+  uint32_t max_burst = 8;
+  /// A doorbell runs up to this many packets (drawn from the seed) before
+  /// returning, as a GPU would start at once; the rest runs in wait/poll.
+  uint32_t doorbell_max_packets = 16;
+  /// Bound of one poll()/wait step, so an endless packet loop (a self-chained
+  /// IB) cannot keep the host inside a Kmd call.
+  uint64_t poll_max_packets = uint64_t{1} << 22;
+  /// Quiescent polls a wait may stay unsatisfied before it is a hang.
+  uint32_t hang_polls = 2000;
+  /// IB levels below the ring (ring -> IB1 -> IB2). UNVERIFIED: the MEC's
+  /// real limit; the GFX CP documents IB1/IB2.
+  uint32_t max_ib_depth = 2;
+};
+
+}  // namespace amdrr::sim

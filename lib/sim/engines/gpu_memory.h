@@ -1,0 +1,64 @@
+#pragma once
+// An engine's window on GPU memory: every access goes through the page table
+// of the queue's GPU (SimKfd::gpu_read / gpu_write), faults come back as
+// values, and every successful write is logged for capture/verification.
+
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "lib/sim/engines/engine_types.h"
+
+namespace amdrr::sim {
+
+class SimKfd;
+
+/// Written ranges of all engines, in execution order; adjacent writes of the
+/// same queue coalesce.
+class WriteLog {
+ public:
+  void add(uint32_t gpu_id, uint32_t queue_id, uint64_t va, uint64_t size);
+  std::vector<WrittenRange> take() { return std::exchange(ranges_, {}); }
+  const std::vector<WrittenRange>& ranges() const { return ranges_; }
+
+ private:
+  std::vector<WrittenRange> ranges_;
+};
+
+class GpuMemory {
+ public:
+  GpuMemory(SimKfd& kfd, uint32_t gpu_id, uint32_t queue_id, WriteLog& log)
+      : kfd_(kfd), gpu_id_(gpu_id), queue_id_(queue_id), log_(log) {}
+
+  uint32_t gpu_id() const { return gpu_id_; }
+  std::optional<GpuFault> read(uint64_t va, std::span<uint8_t> out);
+  std::optional<GpuFault> write(uint64_t va, std::span<const uint8_t> in);
+
+  template <typename T>
+  std::optional<GpuFault> load(uint64_t va, T& v) {
+    return read(va, {reinterpret_cast<uint8_t*>(&v), sizeof v});
+  }
+  template <typename T>
+  std::optional<GpuFault> store(uint64_t va, T v) {
+    return write(va, {reinterpret_cast<const uint8_t*>(&v), sizeof v});
+  }
+
+  /// Copies `bytes` from `src` to `dst`; nothing is written if either range
+  /// faults. UNVERIFIED: how hardware orders an overlapping copy (memmove
+  /// per mapping piece here).
+  std::optional<GpuFault> copy(uint64_t dst, uint64_t src, uint64_t bytes);
+  /// Fills `bytes` at `dst` with the little-endian repetition of `pattern`.
+  std::optional<GpuFault> fill(uint64_t dst, uint32_t pattern, uint64_t bytes);
+
+ private:
+  SimKfd& kfd_;
+  uint32_t gpu_id_;
+  uint32_t queue_id_;
+  WriteLog& log_;
+  std::vector<uint8_t> bounce_;
+};
+
+}  // namespace amdrr::sim

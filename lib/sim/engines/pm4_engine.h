@@ -1,0 +1,41 @@
+#pragma once
+// A PM4 compute queue (GFX9 layouts: gfx90a, gfx942 with one XCC). Executes
+// the packets of lib/pkt's PM4 table against the queue's register file and
+// GPU memory. Caches are not modelled: memory is coherent, so cache actions
+// (ACQUIRE_MEM, RELEASE_MEM's TC bits, EVENT_WRITE flushes) have no effect.
+
+#include <vector>
+
+#include "lib/gpu/gpu_target.h"
+#include "lib/sim/engines/queue_engine.h"
+
+namespace amdrr::sim {
+
+class Pm4Engine final : public QueueEngine {
+ public:
+  Pm4Engine(EngineEnv env, const SimQueue& queue, const gpu::GpuTarget& target);
+
+  /// The register file as SET_SH_REG / SET_UCONFIG_REG left it (tests, and
+  /// later the shader interpreter's dispatch state).
+  std::optional<uint32_t> reg(uint32_t addr) const;
+
+ private:
+  Exec execute(const pkt::DecodedPacket& p) override;
+  Exec set_regs(const pkt::DecodedPacket& p, uint32_t base);
+  Exec write_data(const pkt::DecodedPacket& p);
+  Exec wait_reg_mem(const pkt::DecodedPacket& p);
+  Exec release_mem(const pkt::DecodedPacket& p);
+  Exec event_write(const pkt::DecodedPacket& p);
+  Exec copy_data(const pkt::DecodedPacket& p);
+  Exec dma_data(const pkt::DecodedPacket& p);
+  Exec atomic_mem(const pkt::DecodedPacket& p);
+  Exec indirect_buffer(const pkt::DecodedPacket& p);
+  bool write_reg(uint32_t addr, uint32_t value);
+
+  std::vector<uint32_t> sh_regs_;
+  std::vector<uint32_t> uconfig_regs_;
+  uint64_t atomic_return_ = 0;    // COPY_DATA SRC_SEL=ATOMIC_RETURN_DATA
+  bool wait_write_done_ = false;  // WR_WAIT_WR_REG wrote before blocking
+};
+
+}  // namespace amdrr::sim

@@ -1,0 +1,81 @@
+#pragma once
+// The emulated GPU's scheduler in deterministic mode: the EngineHook SimKfd
+// calls. The GPU advances only inside Kmd calls (a doorbell runs a few
+// packets, a wait/poll runs until everything is idle or blocked); one thread
+// runs every engine of every GPU, interleaving them at packet granularity in
+// an order drawn from the seed. Same seed and inputs: same interleaving,
+// memory and timestamps, bit for bit.
+//
+// A threaded mode (engines concurrent, for throughput and stress) is later
+// work; it would replace run() and keep the engines.
+//
+// Thread-safe: one lock; whichever Kmd caller enters runs the engines.
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "lib/sim/engine_hook.h"
+#include "lib/sim/engines/gpu_clock.h"
+#include "lib/sim/engines/gpu_memory.h"
+#include "lib/sim/engines/queue_engine.h"
+
+namespace amdrr::sim {
+
+class SimKfd;
+
+class EngineScheduler final : public EngineHook {
+ public:
+  /// Attaches itself to `kfd` as its engine hook (detached on destruction).
+  explicit EngineScheduler(SimKfd& kfd, EngineOptions options = {});
+  ~EngineScheduler() override;
+  EngineScheduler(const EngineScheduler&) = delete;
+  EngineScheduler& operator=(const EngineScheduler&) = delete;
+
+  void queue_created(const SimQueue& queue) override;
+  void queue_destroyed(const SimQueue& queue) override;
+  void doorbell(const SimQueue& queue, uint64_t value) override;
+  void poll() override;
+
+  struct RunResult {
+    uint64_t packets = 0;
+    bool quiescent = false;  // every engine idle, blocked or stopped
+  };
+  /// Runs engines until quiescent or `max_packets` (tests, benchmarks).
+  RunResult run(uint64_t max_packets = UINT64_MAX);
+
+  /// How a queue stands; kActive while it runs or waits.
+  QueueOutcome outcome(uint32_t queue_id) const;
+  /// A PM4 queue's register (SET_SH_REG / SET_UCONFIG_REG state).
+  std::optional<uint32_t> pm4_reg(uint32_t queue_id, uint32_t addr) const;
+  /// The ranges the engines wrote since the last call, in execution order.
+  std::vector<WrittenRange> take_written();
+  uint64_t gpu_clock() const;
+
+ private:
+  struct Slot {
+    std::unique_ptr<QueueEngine> engine;  // null: queue type not emulated
+    QueueOutcome no_engine;               // ...and why
+    bool idle = true;
+    bool blocked = false;
+    uint64_t blocked_epoch = 0;
+    uint32_t quiescent_polls = 0;
+  };
+  RunResult run_locked(uint64_t max_packets);
+  bool runnable(const Slot& s) const;
+  void after_stop(QueueEngine& engine);
+  uint64_t draw(uint64_t n);
+
+  SimKfd& kfd_;
+  const EngineOptions options_;
+  mutable std::mutex mu_;
+  GpuClock clock_;
+  WriteLog log_;
+  std::map<uint32_t, Slot> slots_;  // by queue id: a deterministic order
+  uint64_t rng_;
+  // Bumped whenever memory may have changed (a packet ran, the CPU called
+  // in); a blocked engine re-evaluates its wait only after a bump.
+  uint64_t epoch_ = 1;
+};
+
+}  // namespace amdrr::sim
