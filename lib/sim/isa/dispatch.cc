@@ -1,0 +1,299 @@
+// run_dispatch: lays out workgroups and waves as the SPI does, initialises
+// SGPRs/VGPRs from the descriptor's enable bits, and interprets each
+// workgroup's waves round-robin, switching at s_barrier and s_endpgm.
+
+#include "lib/sim/isa/dispatch.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <unordered_map>
+
+#include "lib/sim/isa/decoder.h"
+#include "lib/sim/isa/printer.h"
+#include "lib/sim/isa/semantics.h"
+
+namespace amdrr::sim::isa {
+namespace {
+
+struct Bound {
+  std::vector<Semantics> by_op;  // indexed by op_index()
+  Bound() {
+    SemanticsMap m;
+    add_salu_ops(m);
+    add_valu_int_ops(m);
+    add_valu_fp_ops(m);
+    add_valu_special_ops(m);
+    add_mem_ops(m);
+    by_op.resize(all_ops().size());
+    for (size_t i = 0; i < all_ops().size(); ++i) {
+      auto it = m.find(all_ops()[i].name);
+      if (it != m.end()) by_op[i] = it->second;
+    }
+  }
+};
+
+const Bound& bound() {
+  static const Bound b;  // immutable after construction: safe to share
+  return b;
+}
+
+class Runner {
+ public:
+  Runner(const DispatchSetup& s, GpuMemory& mem) : s_(s), mem_(mem), dec_(s.target), ctx_{s, mem} {}
+
+  DispatchOutcome run();
+
+ private:
+  const DecodeResult& fetch(uint64_t pc);
+  void init_wave(Wave& w, const uint32_t wg[3], uint32_t wave_index, uint32_t first_thread);
+  bool run_group(const uint32_t wg[3]);
+  void stop(DispatchOutcome::Kind k, const Wave& w, const Instruction* in);
+
+  const DispatchSetup& s_;
+  GpuMemory& mem_;
+  Decoder dec_;
+  ExecContext ctx_;
+  std::unordered_map<uint64_t, DecodeResult> cache_;
+  DispatchOutcome out_;
+  uint32_t vgprs_ = 0;
+  uint32_t group_threads_ = 0;
+  uint32_t waves_per_group_ = 0;
+  uint32_t groups_[3] = {};
+  std::vector<Wave> waves_;
+  Workgroup group_;
+};
+
+const DecodeResult& Runner::fetch(uint64_t pc) {
+  auto it = cache_.find(pc);
+  if (it != cache_.end()) return it->second;
+  uint8_t bytes[12] = {};
+  size_t n = 0;
+  // Read as much of the 12 bytes as is mapped: an instruction at the end of
+  // a mapping may be shorter than 12 bytes.
+  for (; n < sizeof bytes; n += 4)
+    if (!mem_.read(pc + n, bytes + n, 4).ok) break;
+  DecodeResult r = dec_.decode(std::span<const uint8_t>(bytes, n));
+  if (n == 0) r.status = DecodeStatus::kTruncated;
+  return cache_.emplace(pc, r).first->second;
+}
+
+void Runner::stop(DispatchOutcome::Kind k, const Wave& w, const Instruction* in) {
+  out_.kind = k;
+  out_.pc = w.pc;
+  out_.wave = w.index;
+  std::copy(std::begin(w.group->id), std::end(w.group->id), out_.workgroup);
+  if (in) {
+    std::copy(std::begin(in->word), std::end(in->word), out_.encoding);
+    out_.encoding_size = in->size;
+    if (in->op) out_.mnemonic = mnemonic(*in);
+  }
+}
+
+void Runner::init_wave(Wave& w, const uint32_t wg[3], uint32_t wave_index, uint32_t first_thread) {
+  w.sreg.fill(0);
+  w.scc = false;
+  w.done = false;
+  w.at_barrier = false;
+  w.index = wave_index;
+  w.pc = s_.code_address;
+  // MODE: FLOAT_MODE [19:12] of RSRC1 is MODE [7:0]; DX10_CLAMP, IEEE follow.
+  w.mode = (s_.rsrc1 >> 12 & 0xff) | (s_.rsrc1 >> 21 & 1) << 8 | (s_.rsrc1 >> 23 & 1) << 9;
+  w.accum_offset = ((s_.rsrc3 & 0x3f) + 1) * 4;
+  w.group = &group_;
+  uint32_t count = 0;
+  auto push = [&](uint32_t v) {
+    if (count < 106) w.sreg[count] = v;
+    ++count;
+  };
+  auto push64 = [&](uint64_t v) {
+    push(static_cast<uint32_t>(v));
+    push(static_cast<uint32_t>(v >> 32));
+  };
+  uint32_t user = s_.rsrc2 >> 1 & 0x1f;
+  if (s_.user_sgpr_count_override >= 0) {
+    for (int i = 0; i < s_.user_sgpr_count_override && i < 16; ++i) push(s_.user_sgprs[i]);
+  } else {
+    uint16_t p = s_.kernel_code_properties;
+    if (p & 1) {  // private segment buffer V#: base 0 of the private aperture, swizzled
+      push64(0);
+      push(0xffffffff);
+      push(0x00e00000);  // UNVERIFIED: a V# word 3 with ADD_TID_ENABLE-style swizzle
+    }
+    if (p & 2) push64(s_.dispatch_packet_address);
+    if (p & 4) push64(s_.queue_address);
+    if (p & 8) push64(s_.kernarg_address);
+    if (p & 16) push64(s_.dispatch_id);
+    if (p & 32) push64(0);  // flat scratch init: offset 0 within the private aperture
+    if (p & 64) push(s_.private_segment_size);
+  }
+  count = std::max(count, user);
+  if (s_.rsrc2 >> 7 & 1) push(wg[0]);
+  if (s_.rsrc2 >> 8 & 1) push(wg[1]);
+  if (s_.rsrc2 >> 9 & 1) push(wg[2]);
+  if (s_.rsrc2 >> 10 & 1) push(waves_per_group_ - 1);  // UNVERIFIED workgroup info layout
+  if (s_.rsrc2 & 1) push(0);                           // private segment wave byte offset
+  // Work-items: x, y, z of each lane; lanes beyond the group are inactive.
+  uint64_t exec = 0;
+  uint32_t sx = s_.workgroup_size[0], sy = s_.workgroup_size[1];
+  uint32_t tid_comp = s_.rsrc2 >> 11 & 3;
+  for (int l = 0; l < kLanes; ++l) {
+    uint32_t t = first_thread + static_cast<uint32_t>(l);
+    if (t >= group_threads_) continue;
+    uint32_t x = t % sx, y = (t / sx) % sy, z = t / (sx * sy);
+    // UNVERIFIED: a partial workgroup at the grid edge launches only the
+    // work-items inside the grid (AQL grid sizes need not divide evenly).
+    if (wg[0] * sx + x >= s_.grid_size[0] || wg[1] * sy + y >= s_.grid_size[1] ||
+        wg[2] * s_.workgroup_size[2] + z >= s_.grid_size[2])
+      continue;
+    exec |= 1ull << l;
+    // Packed work-item ids in v0 on gfx90a / gfx942.
+    uint32_t v = x | (tid_comp >= 1 ? y << 10 : 0) | (tid_comp >= 2 ? z << 20 : 0);
+    w.vgpr[0][l] = v;
+  }
+  w.set_exec(exec);
+  w.scratch_per_lane = s_.private_segment_size;
+  w.scratch.assign(static_cast<size_t>(s_.private_segment_size) * kLanes, 0);
+}
+
+bool Runner::run_group(const uint32_t wg[3]) {
+  std::copy(wg, wg + 3, group_.id);
+  uint32_t lds = std::max<uint32_t>(s_.group_segment_size, (s_.rsrc2 >> 15 & 0x1ff) * 512);
+  group_.lds.assign(lds, 0);
+  for (uint32_t i = 0; i < waves_per_group_; ++i) init_wave(waves_[i], wg, i, i * kLanes);
+  const Bound& b = bound();
+  for (;;) {
+    bool progressed = false, any_running = false;
+    for (uint32_t i = 0; i < waves_per_group_; ++i) {
+      Wave& w = waves_[i];
+      if (w.done || w.at_barrier) continue;
+      any_running = true;
+      for (;;) {
+        const DecodeResult& d = fetch(w.pc);
+        if (d.status != DecodeStatus::kOk) {
+          stop(DispatchOutcome::Kind::kIllegalInstruction, w, &d.inst);
+          out_.message = d.status == DecodeStatus::kTruncated ? "instruction fetch outside memory"
+                                                              : "illegal encoding";
+          return false;
+        }
+        const Instruction& in = d.inst;
+        const Semantics& sem = b.by_op[op_index(in.op)];
+        if (!sem.fn) {
+          stop(DispatchOutcome::Kind::kUnsupported, w, &in);
+          out_.message = "unsupported by the emulator";
+          return false;
+        }
+        if (++out_.instructions > s_.instruction_limit) {
+          stop(DispatchOutcome::Kind::kHang, w, &in);
+          out_.message = "instruction limit reached";
+          return false;
+        }
+        ctx_.message.clear();
+        Step st = sem.fn(w, in, ctx_, sem.aux);
+        progressed = true;
+        if (st == Step::kNext) {
+          w.pc += in.size;
+          continue;
+        }
+        if (st == Step::kJumped) continue;
+        if (st == Step::kEnd) {
+          w.done = true;
+          break;
+        }
+        if (st == Step::kBarrier) {
+          w.pc += in.size;
+          w.at_barrier = true;
+          break;
+        }
+        stop(st == Step::kFault ? DispatchOutcome::Kind::kVmFault
+                                : DispatchOutcome::Kind::kUnsupported,
+             w, &in);
+        out_.fault_va = ctx_.fault_va;
+        out_.message =
+            st == Step::kFault ? "VM fault" : "unsupported by the emulator: " + ctx_.message;
+        return false;
+      }
+    }
+    if (!any_running) {
+      bool waiting = false;
+      for (uint32_t i = 0; i < waves_per_group_; ++i) waiting |= waves_[i].at_barrier;
+      if (!waiting) return true;
+      // Every live wave reached the barrier: release them.
+      for (uint32_t i = 0; i < waves_per_group_; ++i) waves_[i].at_barrier = false;
+      continue;
+    }
+    (void)progressed;
+  }
+}
+
+DispatchOutcome Runner::run() {
+  for (int d = 0; d < 3; ++d) {
+    if (s_.workgroup_size[d] == 0 || s_.grid_size[d] == 0) {
+      out_.kind = DispatchOutcome::Kind::kBadDispatch;
+      out_.message = "zero grid or workgroup dimension";
+      return out_;
+    }
+    groups_[d] = (s_.grid_size[d] + s_.workgroup_size[d] - 1) / s_.workgroup_size[d];
+  }
+  group_threads_ = uint32_t{s_.workgroup_size[0]} * s_.workgroup_size[1] * s_.workgroup_size[2];
+  if (group_threads_ > 1024) {
+    out_.kind = DispatchOutcome::Kind::kBadDispatch;
+    out_.message = "workgroup larger than 1024 work-items";
+    return out_;
+  }
+  waves_per_group_ = (group_threads_ + kLanes - 1) / kLanes;
+  // gfx90a / gfx942: VGPR granule of 8 in the unified file.
+  vgprs_ = std::min<uint32_t>(((s_.rsrc1 & 0x3f) + 1) * 8, kMaxVgprs);
+  waves_.resize(waves_per_group_);
+  for (Wave& w : waves_) w.vgpr.assign(vgprs_, {});
+  uint32_t wg[3];
+  for (wg[2] = 0; wg[2] < groups_[2]; ++wg[2])
+    for (wg[1] = 0; wg[1] < groups_[1]; ++wg[1])
+      for (wg[0] = 0; wg[0] < groups_[0]; ++wg[0])
+        if (!run_group(wg)) return out_;
+  return out_;
+}
+
+}  // namespace
+
+void apply_kernel_descriptor(DispatchSetup& s, const KernelDescriptor& kd,
+                             uint64_t descriptor_address) {
+  s.code_address = descriptor_address + static_cast<uint64_t>(kd.kernel_code_entry_byte_offset);
+  s.rsrc1 = kd.compute_pgm_rsrc1;
+  s.rsrc2 = kd.compute_pgm_rsrc2;
+  s.rsrc3 = kd.compute_pgm_rsrc3;
+  s.kernel_code_properties = kd.kernel_code_properties;
+  s.group_segment_size = std::max(s.group_segment_size, kd.group_segment_fixed_size);
+  s.private_segment_size = std::max(s.private_segment_size, kd.private_segment_fixed_size);
+}
+
+std::string DispatchOutcome::describe() const {
+  static constexpr const char* kKinds[] = {
+      "completed", "VM fault",    "illegal instruction", "unsupported instruction",
+      "hang",      "bad dispatch"};
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%s at pc 0x%llx (wg %u,%u,%u wave %u)",
+                kKinds[static_cast<int>(kind)], static_cast<unsigned long long>(pc), workgroup[0],
+                workgroup[1], workgroup[2], wave);
+  std::string s = buf;
+  if (encoding_size) {
+    s += " encoding";
+    for (int i = 0; i < encoding_size / 4; ++i) {
+      std::snprintf(buf, sizeof buf, " %08x", encoding[i]);
+      s += buf;
+    }
+  }
+  if (!mnemonic.empty()) s += " (" + mnemonic + ")";
+  if (kind == Kind::kVmFault) {
+    std::snprintf(buf, sizeof buf, " va 0x%llx", static_cast<unsigned long long>(fault_va));
+    s += buf;
+  }
+  if (!message.empty()) s += ": " + message;
+  return s;
+}
+
+DispatchOutcome run_dispatch(const DispatchSetup& setup, GpuMemory& mem) {
+  return Runner(setup, mem).run();
+}
+
+}  // namespace amdrr::sim::isa

@@ -1,0 +1,71 @@
+#pragma once
+// The entry point the PM4 and AQL engines call to run a kernel dispatch on
+// the interpreter. DispatchSetup carries what DISPATCH_DIRECT's COMPUTE_*
+// registers, or an AQL kernel dispatch packet plus kernel descriptor, give.
+
+#include <cstdint>
+#include <string>
+
+#include "lib/sim/isa/code_object.h"
+#include "lib/sim/isa/gpu_memory.h"
+#include "lib/sim/isa/opcode_table.h"
+
+namespace amdrr::sim::isa {
+
+struct DispatchSetup {
+  Target target = kGfx942;
+  uint64_t code_address = 0;  // COMPUTE_PGM_LO/HI << 8, or descriptor + entry offset
+  uint32_t rsrc1 = 0, rsrc2 = 0, rsrc3 = 0;
+  uint16_t kernel_code_properties =
+      0;  // AQL: from the descriptor; PM4: derived from the user SGPR layout
+  uint32_t grid_size[3] = {1, 1, 1};  // in work-items (AQL); PM4: DIM * NUM_THREAD
+  uint16_t workgroup_size[3] = {1, 1, 1};
+  uint64_t kernarg_address = 0;
+  uint64_t dispatch_packet_address = 0;
+  uint64_t queue_address = 0;
+  uint64_t dispatch_id = 0;
+  uint32_t group_segment_size = 0;    // LDS bytes per workgroup (>= RSRC2.LDS_SIZE * 512 is used)
+  uint32_t private_segment_size = 0;  // scratch bytes per work-item
+  // Apertures as the KFD sets them (SH_MEM_BASES); FLAT addresses in them
+  // reach LDS or scratch. The high 32 bits are what src_shared_base reads.
+  uint64_t shared_aperture_base = 0x1000000000000ull;
+  uint64_t private_aperture_base = 0x2000000000000ull;
+  uint64_t instruction_limit = 1ull
+                               << 34;  // per dispatch: a runaway kernel is a hang, not a host hang
+  // PM4 path: user SGPRs given directly (COMPUTE_USER_DATA_*); when
+  // user_sgpr_count_override >= 0 these replace the descriptor-derived list.
+  int user_sgpr_count_override = -1;
+  uint32_t user_sgprs[16] = {};
+};
+
+/// Fills the descriptor-derived fields of `s` for an AQL-style dispatch of
+/// the kernel whose descriptor lives at GPU address `descriptor_address`.
+void apply_kernel_descriptor(DispatchSetup& s, const KernelDescriptor& kd,
+                             uint64_t descriptor_address);
+
+struct DispatchOutcome {
+  enum class Kind : uint8_t {
+    kCompleted,
+    kVmFault,             // fault_va
+    kIllegalInstruction,  // no instruction has this encoding
+    kUnsupported,         // a real instruction the emulator does not implement
+    kHang,                // instruction_limit reached
+    kBadDispatch,         // setup the hardware would refuse (message)
+  };
+  Kind kind = Kind::kCompleted;
+  uint64_t pc = 0;
+  uint32_t encoding[3] = {};
+  uint8_t encoding_size = 0;
+  std::string mnemonic;
+  uint64_t fault_va = 0;
+  uint32_t workgroup[3] = {};
+  uint32_t wave = 0;
+  std::string message;
+  uint64_t instructions = 0;  // executed, all waves
+  bool ok() const { return kind == Kind::kCompleted; }
+  std::string describe() const;
+};
+
+DispatchOutcome run_dispatch(const DispatchSetup& setup, GpuMemory& mem);
+
+}  // namespace amdrr::sim::isa

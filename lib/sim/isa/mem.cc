@@ -1,0 +1,257 @@
+// Memory instructions: SMEM, FLAT / GLOBAL / SCRATCH, MUBUF (scratch only)
+// and DS. FLAT addresses in the shared (LDS) or private aperture are routed
+// there; everything else goes through GpuMemory, whose faults stop the wave.
+
+#include <cstring>
+#include <deque>
+
+#include "lib/sim/isa/mem_desc.h"
+#include "lib/sim/isa/operands.h"
+#include "lib/sim/isa/printer.h"
+#include "lib/sim/isa/semantics.h"
+
+namespace amdrr::sim::isa {
+namespace {
+
+constexpr uint64_t kApertureSize = 1ull << 32;
+
+// One lane's access to LDS, its private segment, or global memory.
+class LaneMemory {
+ public:
+  LaneMemory(Wave& w, ExecContext& ctx) : w_(w), ctx_(ctx) {}
+
+  bool access(uint64_t va, void* data, uint32_t n, bool write, int lane, bool flat) {
+    if (flat && va - ctx_.setup.shared_aperture_base < kApertureSize)
+      return lds(va - ctx_.setup.shared_aperture_base, data, n, write);
+    if (flat && va - ctx_.setup.private_aperture_base < kApertureSize)
+      return scratch(va - ctx_.setup.private_aperture_base, data, n, write, lane);
+    MemResult r = write ? ctx_.mem.write(va, data, n) : ctx_.mem.read(va, data, n);
+    if (!r.ok) ctx_.fault_va = r.fault_va;
+    return r.ok;
+  }
+  // UNVERIFIED: out-of-range LDS reads return 0 and writes are dropped, as
+  // for DS instructions; a FLAT access beyond LDS is treated the same way.
+  bool lds(uint64_t off, void* data, uint32_t n, bool write) {
+    auto& l = w_.group->lds;
+    if (off > l.size() || n > l.size() - off) {
+      if (!write) std::memset(data, 0, n);
+      return true;
+    }
+    if (write)
+      std::memcpy(l.data() + off, data, n);
+    else
+      std::memcpy(data, l.data() + off, n);
+    return true;
+  }
+  bool scratch(uint64_t off, void* data, uint32_t n, bool write, int lane) {
+    uint32_t per = w_.scratch_per_lane;
+    if (off > per || n > per - off) {
+      ctx_.fault_va = ctx_.setup.private_aperture_base + off;
+      return false;
+    }
+    uint8_t* p = w_.scratch.data() + static_cast<size_t>(lane) * per + off;
+    if (write)
+      std::memcpy(p, data, n);
+    else
+      std::memcpy(data, p, n);
+    return true;
+  }
+
+ private:
+  Wave& w_;
+  ExecContext& ctx_;
+};
+
+uint32_t& vreg(Wave& w, uint32_t r, int lane) {
+  return w.vgpr[r % w.vgpr.size()][lane];
+}
+
+// Writes a loaded element into the destination VGPRs (d16 halves, sign extension).
+void put_loaded(Wave& w, uint32_t dst, int lane, const MemDesc& d, const uint8_t* buf) {
+  if (d.bytes >= 4) {
+    for (uint32_t i = 0; i < d.bytes / 4; ++i) std::memcpy(&vreg(w, dst + i, lane), buf + 4 * i, 4);
+    return;
+  }
+  uint32_t v = 0;
+  std::memcpy(&v, buf, d.bytes);
+  if (d.sign)
+    v = d.bytes == 1 ? static_cast<uint32_t>(static_cast<int8_t>(v))
+                     : static_cast<uint32_t>(static_cast<int16_t>(v));
+  uint32_t& r = vreg(w, dst, lane);
+  if (d.d16 == 1)
+    r = (r & 0xffff0000) | (v & 0xffff);
+  else if (d.d16 == 2)
+    r = (r & 0xffff) | (v << 16);
+  else
+    r = v;
+}
+
+void get_stored(Wave& w, uint32_t src, int lane, const MemDesc& d, uint8_t* buf) {
+  if (d.bytes >= 4) {
+    for (uint32_t i = 0; i < d.bytes / 4; ++i) std::memcpy(buf + 4 * i, &vreg(w, src + i, lane), 4);
+    return;
+  }
+  uint32_t v = vreg(w, src, lane);
+  if (d.d16 == 2) v >>= 16;
+  std::memcpy(buf, &v, d.bytes);
+}
+
+// Per-lane address of a FLAT / GLOBAL / SCRATCH instruction.
+uint64_t flat_address(Wave& w, const Instruction& in, int lane, bool* vaddr_64) {
+  Format f = in.op->format;
+  bool saddr = f != Format::kFlat && (in.saddr & 0x7f) != 0x7f;
+  uint64_t a = 0;
+  if (f == Format::kScratch) {
+    bool use_v = in.sve || (!saddr && !in.sve && in.addr != 0) || (!saddr);
+    // gfx942: SVE says whether vaddr is used; gfx90a: vaddr when saddr is off.
+    if (use_v) a += vreg(w, in.addr, lane);
+    if (saddr) a += w.sreg[in.saddr & 127];
+    *vaddr_64 = false;
+    return static_cast<uint32_t>(a + static_cast<uint64_t>(static_cast<int64_t>(in.offset)));
+  }
+  if (saddr) {
+    a = w.sgpr64(in.saddr) + vreg(w, in.addr, lane);
+  } else {
+    a = vreg(w, in.addr, lane) | uint64_t{vreg(w, in.addr + 1, lane)} << 32;
+  }
+  *vaddr_64 = true;
+  return a + static_cast<uint64_t>(static_cast<int64_t>(in.offset));
+}
+
+Step exec_flat(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux) {
+  const MemDesc& d = *static_cast<const MemDesc*>(aux);
+  LaneMemory lm(w, ctx);
+  uint64_t exec = w.exec();
+  bool scratch = in.op->format == Format::kScratch;
+  bool flat = in.op->format == Format::kFlat;
+  for (int l = 0; l < kLanes; ++l) {
+    if (!(exec >> l & 1)) continue;
+    bool v64;
+    uint64_t a = flat_address(w, in, l, &v64);
+    uint8_t buf[16] = {};
+    bool ok;
+    if (d.atomic != AtomicOp::kNone) {
+      uint32_t n = d.bytes;
+      uint64_t data = 0, cmp = 0, old = 0;
+      get_stored(w, in.data0, l, MemDesc{n, false, 0, true}, buf);
+      std::memcpy(&data, buf, n);
+      if (d.atomic == AtomicOp::kCmpSwap) {  // data = {src, cmp}
+        get_stored(w, in.data0 + n / 4, l, MemDesc{n, false, 0, true}, buf);
+        std::memcpy(&cmp, buf, n);
+      }
+      ok = scratch ? lm.scratch(a, &old, n, false, l) : lm.access(a, &old, n, false, l, flat);
+      if (ok) {
+        uint64_t nv = apply_atomic(d.atomic, old, data, cmp, n);
+        ok = scratch ? lm.scratch(a, &nv, n, true, l) : lm.access(a, &nv, n, true, l, flat);
+      }
+      if (ok && in.glc) put_loaded(w, in.vdst, l, MemDesc{n}, reinterpret_cast<uint8_t*>(&old));
+    } else if (d.store) {
+      get_stored(w, in.data0, l, d, buf);
+      ok = scratch ? lm.scratch(a, buf, d.bytes, true, l)
+                   : lm.access(a, buf, d.bytes, true, l, flat);
+    } else {
+      ok = scratch ? lm.scratch(a, buf, d.bytes, false, l)
+                   : lm.access(a, buf, d.bytes, false, l, flat);
+      if (ok) put_loaded(w, in.vdst, l, d, buf);
+    }
+    if (!ok) return Step::kFault;
+  }
+  return Step::kNext;
+}
+
+// MUBUF: only private-segment (scratch) use is modelled: the per-lane
+// offset is soffset + offset (+ vaddr when OFFEN). UNVERIFIED for buffers
+// that are not the private segment; those stop as unsupported.
+Step exec_mubuf(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux) {
+  const MemDesc& d = *static_cast<const MemDesc*>(aux);
+  if (in.idxen || d.atomic != AtomicOp::kNone || in.lds) {
+    ctx.message = "MUBUF other than private-segment loads/stores";
+    return Step::kUnsupported;
+  }
+  LaneMemory lm(w, ctx);
+  uint64_t exec = w.exec();
+  uint32_t soff = static_cast<uint32_t>(scalar_src(w, in, in.soffset, 1, 0, ctx.setup));
+  for (int l = 0; l < kLanes; ++l) {
+    if (!(exec >> l & 1)) continue;
+    uint64_t a =
+        uint64_t{soff} + static_cast<uint32_t>(in.offset) + (in.offen ? vreg(w, in.addr, l) : 0);
+    uint8_t buf[16] = {};
+    if (d.store) {
+      get_stored(w, in.data0, l, d, buf);
+      if (!lm.scratch(a, buf, d.bytes, true, l)) return Step::kFault;
+    } else {
+      if (!lm.scratch(a, buf, d.bytes, false, l)) return Step::kFault;
+      put_loaded(w, in.data0, l, d, buf);
+    }
+  }
+  return Step::kNext;
+}
+
+Step exec_smem(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux) {
+  const MemDesc& d = *static_cast<const MemDesc*>(aux);
+  const OpInfo& op = *in.op;
+  if (op.src2 != 2 || d.atomic != AtomicOp::kNone) {
+    ctx.message = "SMEM buffer / atomic / scratch forms";
+    return Step::kUnsupported;
+  }
+  uint64_t a = w.sgpr64(in.addr) & ~3ull;
+  if (in.imm) a += static_cast<uint64_t>(static_cast<int64_t>(in.offset));
+  if (!in.imm || in.soe) a += w.sreg[in.soffset & 127];
+  uint32_t n = op.dst * 4;
+  uint32_t buf[16];
+  MemResult r = d.store ? ctx.mem.write(a, &w.sreg[in.dst & 127], n) : ctx.mem.read(a, buf, n);
+  if (!r.ok) {
+    ctx.fault_va = r.fault_va;
+    return Step::kFault;
+  }
+  if (!d.store) {
+    for (uint32_t i = 0; i < op.dst; ++i) w.sreg[(in.dst + i) & 127] = buf[i];
+  }
+  return Step::kNext;
+}
+
+Step exec_memtime(Wave& w, const Instruction& in, ExecContext& ctx, const void*) {
+  // UNVERIFIED: a deterministic clock (instructions executed) instead of the GPU's.
+  w.set_sgpr64(in.dst, ctx.setup.dispatch_id + w.pc);
+  return Step::kNext;
+}
+
+}  // namespace
+
+Step exec_ds(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux);
+
+void add_mem_ops(SemanticsMap& m) {
+  static std::deque<MemDesc> descs;  // stable addresses for the aux pointers
+  for (const OpInfo& op : all_ops()) {
+    ExecFnAux fn = nullptr;
+    std::string_view n = op.name;
+    switch (op.format) {
+      case Format::kFlat:
+      case Format::kGlobal:
+      case Format::kScratch:
+        if (n.find("_lds_") == std::string_view::npos) fn = exec_flat;
+        break;
+      case Format::kMubuf:
+        if (n.find("load_dword") != std::string_view::npos ||
+            n.find("store_dword") != std::string_view::npos ||
+            n.find("byte") != std::string_view::npos || n.find("short") != std::string_view::npos)
+          fn = exec_mubuf;
+        break;
+      case Format::kSmem:
+        if (n.starts_with("s_load_") || n.starts_with("s_store_")) fn = exec_smem;
+        break;
+      case Format::kDs:
+        fn = exec_ds;
+        break;
+      default:
+        break;
+    }
+    if (!fn || m.count(op.name)) continue;
+    descs.push_back(parse_mem_desc(n));
+    m[op.name] = {fn, &descs.back()};
+  }
+  m["s_memtime"] = {exec_memtime, nullptr};
+  m["s_memrealtime"] = {exec_memtime, nullptr};
+}
+
+}  // namespace amdrr::sim::isa

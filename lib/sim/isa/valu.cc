@@ -1,0 +1,290 @@
+// The VALU operand driver: gathers each lane's sources (VGPRs, scalars,
+// inline constants, literals) with DPP lane moves, SDWA selects and VOP3
+// abs/neg, runs the per-lane function for active lanes, and writes results
+// with SDWA dst_sel, omod and clamp.
+
+#include <cfenv>
+#include <cstring>
+
+#include "lib/sim/isa/operands.h"
+#include "lib/sim/isa/semantics.h"
+
+namespace amdrr::sim::isa {
+namespace {
+
+struct SrcView {
+  const uint32_t* lo = nullptr;
+  const uint32_t* hi = nullptr;
+  uint64_t k = 0;
+  uint64_t get(uint32_t lane) const {
+    return lo ? (lo[lane] | (hi ? uint64_t{hi[lane]} << 32 : 0)) : k;
+  }
+};
+
+// DPP source lane for `lane`, or -1 when the source lane is invalid.
+int dpp_lane(uint32_t ctrl, int lane) {
+  int row_base = lane & ~15, in_row = lane & 15;
+  if (ctrl <= 0xff) return (lane & ~3) + static_cast<int>((ctrl >> (2 * (lane & 3))) & 3);
+  if (ctrl >= 0x101 && ctrl <= 0x10f) {
+    int s = in_row + static_cast<int>(ctrl & 0xf);
+    return s < 16 ? row_base + s : -1;
+  }
+  if (ctrl >= 0x111 && ctrl <= 0x11f) {
+    int s = in_row - static_cast<int>(ctrl & 0xf);
+    return s >= 0 ? row_base + s : -1;
+  }
+  if (ctrl >= 0x121 && ctrl <= 0x12f)
+    return row_base + ((in_row - static_cast<int>(ctrl & 0xf)) & 15);
+  switch (ctrl) {
+    case 0x130:
+      return lane + 1 < 64 ? lane + 1 : -1;  // wave_shl
+    case 0x134:
+      return (lane + 1) & 63;  // wave_rol
+    case 0x138:
+      return lane >= 1 ? lane - 1 : -1;  // wave_shr
+    case 0x13c:
+      return (lane - 1) & 63;  // wave_ror
+    case 0x140:
+      return row_base + 15 - in_row;  // row_mirror
+    case 0x141:
+      return (lane & ~7) + 7 - (lane & 7);  // row_half_mirror
+    case 0x142:
+      return in_row == 15 ? -1 : -2;  // row_bcast:15 handled by caller
+    case 0x143:
+      return -2;  // row_bcast:31
+    default:
+      break;
+  }
+  if (ctrl >= 0x150 && ctrl <= 0x15f)
+    return row_base + static_cast<int>(ctrl & 0xf);  // row_newbcast (gfx90a+)
+  return -3;
+}
+
+uint64_t sdwa_select(uint64_t v, uint8_t sel, bool sext) {
+  uint32_t x = static_cast<uint32_t>(v);
+  switch (sel) {
+    case 0:
+    case 1:
+    case 2:
+    case 3: {
+      uint32_t b = x >> (8 * sel) & 0xff;
+      return sext ? static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(b))) : b;
+    }
+    case 4:
+    case 5: {
+      uint32_t h = x >> (16 * (sel - 4)) & 0xffff;
+      return sext ? static_cast<uint32_t>(static_cast<int32_t>(static_cast<int16_t>(h))) : h;
+    }
+    default:
+      return x;
+  }
+}
+
+uint32_t sdwa_dst(uint32_t old, uint32_t v, uint8_t sel, uint8_t unused) {
+  if (sel >= 6) return v;
+  uint32_t shift = sel < 4 ? 8 * sel : 16 * (sel - 4), width = sel < 4 ? 8 : 16;
+  uint32_t mask = ((1u << width) - 1) << shift;
+  uint32_t placed = (v << shift) & mask;
+  if (unused == 2) return (old & ~mask) | placed;  // UNUSED_PRESERVE
+  if (unused == 1 && (placed >> (shift + width - 1) & 1))
+    return placed | ~((1u << (shift + width)) - 1);
+  return placed;
+}
+
+uint64_t sign_mask(uint32_t dwords, uint32_t fp) {
+  return fp == 16 ? 0x8000 : dwords >= 2 ? 1ull << 63 : 1ull << 31;
+}
+
+bool is_denorm(uint64_t v, uint32_t fp) {
+  if (fp == 32) return (v & 0x7f800000) == 0 && (v & 0x7fffff);
+  if (fp == 64) return (v & 0x7ff0000000000000ull) == 0 && (v & 0xfffffffffffffull);
+  return (v & 0x7c00) == 0 && (v & 0x3ff);
+}
+
+uint64_t flush(uint64_t v, uint32_t fp, uint32_t dwords) {
+  return is_denorm(v, fp) ? v & sign_mask(dwords, fp) : v;
+}
+
+uint64_t output_mods(uint64_t v, const Instruction& in, uint32_t fp, uint32_t dwords) {
+  if (fp == 32 && dwords == 1) {
+    float f = as_f32(v);
+    if (in.omod == 1) f *= 2.0f;
+    if (in.omod == 2) f *= 4.0f;
+    if (in.omod == 3) f *= 0.5f;
+    if (in.clamp) f = std::isnan(f) ? 0.0f : std::fmin(std::fmax(f, 0.0f), 1.0f);
+    return bits_of(f);
+  }
+  if (fp == 64 && dwords == 2) {
+    double f = as_f64(v);
+    if (in.omod == 1) f *= 2.0;
+    if (in.omod == 2) f *= 4.0;
+    if (in.omod == 3) f *= 0.5;
+    if (in.clamp) f = std::isnan(f) ? 0.0 : std::fmin(std::fmax(f, 0.0), 1.0);
+    return bits_of(f);
+  }
+  if (fp == 16) {
+    float f = static_cast<float>(as_f16(v));
+    if (in.omod == 1) f *= 2.0f;
+    if (in.omod == 2) f *= 4.0f;
+    if (in.omod == 3) f *= 0.5f;
+    if (in.clamp) f = std::isnan(f) ? 0.0f : std::fmin(std::fmax(f, 0.0f), 1.0f);
+    return (v & ~0xffffull) | bits_of(static_cast<_Float16>(f));
+  }
+  return v;
+}
+
+}  // namespace
+
+Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux) {
+  const ValuOp& vop = *static_cast<const ValuOp*>(aux);
+  const OpInfo& op = *in.op;
+  const uint8_t widths[3] = {op.src0, op.src1, op.src2};
+  std::string_view pat = op.pattern;
+  bool fp_op = op.fp != 0;
+  bool has_mods = in.abs || in.neg;
+  if (in.clamp && !fp_op) {
+    ctx.message = "integer clamp (saturation)";
+    return Step::kUnsupported;
+  }
+  if (in.op_sel && op.format != Format::kVop3p) {
+    ctx.message = "op_sel";
+    return Step::kUnsupported;
+  }
+
+  SrcView src[3];
+  int nsrc = 0;
+  for (int i = 0; i < 3; ++i) {
+    if (!widths[i]) continue;
+    nsrc = i + 1;
+    uint32_t code = in.src[i];
+    if (code >= kSrcVgpr0) {
+      uint32_t r = code - kSrcVgpr0;
+      if (i == 0 && pat.find('f') != std::string_view::npos) r += w.accum_offset;
+      if (r + widths[i] > w.vgpr.size()) {
+        ctx.message = "VGPR beyond the allocation";
+        return Step::kUnsupported;
+      }
+      src[i].lo = w.vgpr[r].data();
+      if (widths[i] >= 2) src[i].hi = w.vgpr[r + 1].data();
+    } else {
+      src[i].k = scalar_src(w, in, code, widths[i], op.fp, ctx.setup);
+    }
+  }
+  // Carry-in / condition source: vcc in the 32-bit encodings, an SGPR pair in VOP3.
+  uint64_t cond = w.vcc();
+  if (in.encoding == Encoding::kVop3 && !pat.empty() && pat.back() == 'V')
+    cond = w.sgpr64(in.src[2]);
+
+  uint32_t mode = w.mode;
+  uint32_t denorm = fp_op ? (op.fp == 32 ? mode >> 4 & 3 : mode >> 6 & 3) : 3;
+  uint32_t round = fp_op ? (op.fp == 32 ? mode & 3 : mode >> 2 & 3) : 0;
+  bool flush_in = denorm == 0 || denorm == 2;
+  bool flush_out = denorm == 0 || denorm == 1;
+  int old_round = 0;
+  if (round) {
+    static constexpr int kRound[] = {FE_TONEAREST, FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO};
+    old_round = std::fegetround();
+    std::fesetround(kRound[round]);
+  }
+
+  uint64_t exec = w.exec();
+  uint64_t write_mask = exec;
+  bool dpp = in.encoding == Encoding::kDpp, sdwa = in.encoding == Encoding::kSdwa;
+  if (dpp) {
+    for (int l = 0; l < kLanes; ++l) {
+      if (!(in.row_mask >> (l >> 4) & 1) || !(in.bank_mask >> ((l >> 2) & 3) & 1))
+        write_mask &= ~(1ull << l);
+    }
+  }
+  uint64_t result_bits = 0;
+  uint32_t dst_dwords = op.dst;
+  uint32_t dst = in.dst;
+  if (pat.find('e') != std::string_view::npos) dst += w.accum_offset;
+  bool writes_vgpr =
+      vop.kind != ValuKind::kCompare && vop.kind != ValuKind::kCompareX && dst_dwords;
+  if (writes_vgpr && dst + dst_dwords > w.vgpr.size()) {
+    ctx.message = "VGPR beyond the allocation";
+    return Step::kUnsupported;
+  }
+  // v_fmac / v_mac accumulate into their destination: it is source 2.
+  if (std::string_view(op.name).find("mac_") != std::string_view::npos && !widths[2]) {
+    src[2].lo = w.vgpr[dst].data();
+    if (dst_dwords >= 2) src[2].hi = w.vgpr[dst + 1].data();
+    nsrc = 3;
+  }
+  uint64_t results[kLanes];
+  LaneArgs a{};
+  a.mode = mode;
+  a.k = in.literal;
+  for (int l = 0; l < kLanes; ++l) {
+    if (!(write_mask >> l & 1)) continue;
+    a.lane = static_cast<uint32_t>(l);
+    for (int i = 0; i < nsrc; ++i) {
+      uint64_t v;
+      uint32_t width_i = widths[i] ? widths[i] : dst_dwords;
+      if (dpp && i == 0) {
+        int s = dpp_lane(in.dpp_ctrl, l);
+        if (s == -2) {  // row_bcast: lane 15 of the previous row / lane 31 into rows 2-3
+          bool b15 = in.dpp_ctrl == 0x142;
+          int row = l >> 4;
+          s = b15 ? (row >= 1 ? row * 16 - 1 : -1) : (row >= 2 ? 31 : -1);
+        }
+        if (s < 0 || !(exec >> s & 1)) {
+          if (!in.bound_ctrl) {
+            write_mask &= ~(1ull << l);
+            goto next_lane;
+          }
+          v = 0;
+        } else {
+          v = src[0].get(static_cast<uint32_t>(s));
+        }
+      } else {
+        v = src[i].get(static_cast<uint32_t>(l));
+      }
+      if (sdwa && i < 2) v = sdwa_select(v, in.src_sel[i], in.src_sext[i]);
+      if (has_mods && fp_op && i < 3) {
+        uint64_t sm = sign_mask(width_i, op.fp);
+        if (in.abs >> i & 1) v &= ~sm;
+        if (in.neg >> i & 1) v ^= sm;
+      }
+      if (fp_op && flush_in) v = flush(v, op.fp, width_i);
+      a.s[i] = v;
+    }
+    a.carry = cond >> l & 1;
+    {
+      uint64_t r = vop.fn(a);
+      if (writes_vgpr) {
+        if (fp_op && (in.omod || in.clamp)) r = output_mods(r, in, op.fp, dst_dwords);
+        if (fp_op && flush_out && vop.kind == ValuKind::kWrite) r = flush(r, op.fp, dst_dwords);
+        results[l] = r;
+        if ((vop.kind == ValuKind::kCarryOut || vop.kind == ValuKind::kCarryOnly) && a.carry)
+          result_bits |= 1ull << l;
+      } else if (r & 1) {
+        result_bits |= 1ull << l;
+      }
+    }
+  next_lane:;
+  }
+  if (round) std::fesetround(old_round);
+
+  if (writes_vgpr) {
+    for (int l = 0; l < kLanes; ++l) {
+      if (!(write_mask >> l & 1)) continue;
+      uint64_t r = results[l];
+      if (sdwa) r = sdwa_dst(w.vgpr[dst][l], static_cast<uint32_t>(r), in.dst_sel, in.dst_unused);
+      w.vgpr[dst][l] = static_cast<uint32_t>(r);
+      for (uint32_t d = 1; d < dst_dwords; ++d)
+        w.vgpr[dst + d][l] = static_cast<uint32_t>(r >> (32 * d));
+    }
+  }
+  if (vop.kind != ValuKind::kWrite) {
+    // The mask result: bits of inactive lanes are 0 (compares) / unchanged carries are 0 too.
+    uint32_t sd = in.encoding == Encoding::kNative ? uint32_t{kSrcVccLo} : uint32_t{in.sdst};
+    if (in.encoding == Encoding::kSdwa && op.format == Format::kVopc) sd = in.sdst;
+    w.set_sgpr64(sd, result_bits);
+    if (vop.kind == ValuKind::kCompareX) w.set_exec(result_bits);
+  }
+  return Step::kNext;
+}
+
+}  // namespace amdrr::sim::isa
