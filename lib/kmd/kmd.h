@@ -3,8 +3,9 @@
 // virtual call per KFD ioctl a compute driver needs, plus the CPU mapping
 // calls (mmap/munmap) and doorbell writes that reach the GPU without an
 // ioctl. Every call returns Result<T>: a value or the kernel's errno for the
-// same call; nothing here throws. Backends: SimKfd (lib/sim) today, LinuxKfd
-// over /dev/kfd next; RecordingKmd decorates any of them.
+// same call; nothing here throws. Backends: SimKfd (lib/sim) and LinuxKfd
+// (linux_kfd.h, over /dev/kfd through the Syscalls seam); RecordingKmd
+// decorates any of them.
 //
 // A Kmd object is one KFD process: opening /dev/kfd happens when a backend is
 // constructed, closing when it is destroyed.

@@ -10,6 +10,7 @@ class KmdEvents : public KmdContract {
  protected:
   void SetUp() override {
     KmdContract::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     // The dGPU recipe: a 32 KiB GTT BO as the signal page.
     page_ = mapped_bo(0x8000, kGtt | af::kUncached | af::kCoherent, next_va(0x8000));
   }

@@ -14,6 +14,9 @@ namespace af = alloc_flags;
 class KmdContract : public ::testing::TestWithParam<KmdBackend> {
  protected:
   void SetUp() override {
+    if (GetParam().skip_reason) {
+      if (std::string why = GetParam().skip_reason(); !why.empty()) GTEST_SKIP() << why;
+    }
     kmd_ = GetParam().make();
     ASSERT_NE(kmd_, nullptr);
     for (const gpu::Node* n : kmd_->topology().gpu_nodes()) {
