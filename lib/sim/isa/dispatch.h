@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <string>
 
-#include "lib/sim/isa/code_object.h"
+#include "lib/code/code_object.h"
 #include "lib/sim/isa/gpu_memory.h"
 #include "lib/sim/isa/opcode_table.h"
 
 namespace amdrr::sim::isa {
+
+using code::KernelDescriptor;
 
 struct DispatchSetup {
   Target target = kGfx942;

@@ -13,11 +13,15 @@
 #include <string>
 #include <vector>
 
-#include "lib/sim/isa/code_object.h"
+#include "lib/code/code_object.h"
 #include "lib/sim/isa/dispatch.h"
 #include "lib/sim/isa/gpu_memory.h"
 
 namespace amdrr::sim::isa::testing {
+
+using code::CodeObject;
+using code::Kernel;
+using code::parse_code_object;
 
 class KernelRunner {
  public:

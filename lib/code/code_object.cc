@@ -1,10 +1,12 @@
-#include "lib/sim/isa/code_object.h"
+#include "lib/code/code_object.h"
 
 #include <elf.h>
 
+#include "lib/code/msgpack.h"
+
 #include <cstring>
 
-namespace amdrr::sim::isa {
+namespace amdrr::code {
 namespace {
 
 constexpr uint16_t kEmAmdgpu = 224;
@@ -24,7 +26,98 @@ T le_at(const uint8_t* p) {
   return v;
 }
 
+constexpr uint32_t kNtAmdgpuMetadata = 32;
+
+uint32_t u32(const MsgValue& map, const char* key) {
+  const MsgValue* v = map.find(key);
+  auto u = v ? v->as_uint() : std::nullopt;
+  return u && *u <= UINT32_MAX ? static_cast<uint32_t>(*u) : 0;
+}
+
+std::string text(const MsgValue& map, const char* key) {
+  const MsgValue* v = map.find(key);
+  const std::string* s = v ? v->as_string() : nullptr;
+  return s ? *s : std::string();
+}
+
+// Fills kernels' metadata and the target from the msgpack note.
+bool apply_metadata(std::span<const uint8_t> desc, CodeObject* co, std::string* error) {
+  auto root = parse_msgpack(desc, error);
+  if (!root) return false;
+  co->target_id = text(*root, "amdhsa.target");
+  if (auto at = co->target_id.rfind("--"); at != std::string::npos) {
+    co->target = co->target_id.substr(at + 2, co->target_id.find(':', at) - at - 2);
+  }
+  const MsgValue* kernels = root->find("amdhsa.kernels");
+  if (!kernels || !kernels->as_array()) return true;
+  for (const MsgValue& k : *kernels->as_array()) {
+    std::string symbol = text(k, ".symbol");
+    for (Kernel& kernel : co->kernels) {
+      if (kernel.name + ".kd" != symbol) continue;
+      KernelMetadata& m = kernel.metadata;
+      m.present = true;
+      m.kernarg_segment_size = u32(k, ".kernarg_segment_size");
+      m.kernarg_segment_align = u32(k, ".kernarg_segment_align");
+      m.wavefront_size = u32(k, ".wavefront_size");
+      m.max_flat_workgroup_size = u32(k, ".max_flat_workgroup_size");
+      const MsgValue* args = k.find(".args");
+      if (!args || !args->as_array()) continue;
+      for (const MsgValue& a : *args->as_array()) {
+        KernelArg arg{text(a, ".name"), u32(a, ".offset"), u32(a, ".size"), text(a, ".value_kind")};
+        if (uint64_t{arg.offset} + arg.size > m.kernarg_segment_size) {
+          *error = "code object: argument " + arg.name + " of " + kernel.name +
+                   " lies outside its kernarg segment";
+          return false;
+        }
+        m.args.push_back(std::move(arg));
+      }
+    }
+  }
+  return true;
+}
+
+// Walks the notes of one SHT_NOTE section for NT_AMDGPU_METADATA.
+bool read_notes(std::span<const uint8_t> notes, CodeObject* co, std::string* error) {
+  size_t at = 0;
+  auto align4 = [](uint64_t n) { return (n + 3) & ~uint64_t{3}; };
+  while (notes.size() - at >= 12) {
+    uint32_t namesz = le_at<uint32_t>(notes.data() + at);
+    uint32_t descsz = le_at<uint32_t>(notes.data() + at + 4);
+    uint32_t type = le_at<uint32_t>(notes.data() + at + 8);
+    uint64_t name_at = at + 12, desc_at = name_at + align4(namesz);
+    if (desc_at > notes.size() || descsz > notes.size() - desc_at) {
+      *error = "code object: a note runs past its section";
+      return false;
+    }
+    std::string owner(reinterpret_cast<const char*>(notes.data() + name_at),
+                      namesz > 0 ? namesz - 1 : 0);
+    if (owner == "AMDGPU" && type == kNtAmdgpuMetadata) {
+      return apply_metadata(notes.subspan(desc_at, descsz), co, error);
+    }
+    at = desc_at + align4(descsz);
+  }
+  return true;
+}
+
 }  // namespace
+
+std::string target_from_e_flags(uint32_t e_flags) {
+  // EF_AMDGPU_MACH_AMDGCN_* (llvm/BinaryFormat/ELF.h) for the targets amdrr knows.
+  switch (e_flags & 0xff) {
+    case 0x3f:
+      return "gfx90a";
+    case 0x40:
+      return "gfx940";
+    case 0x4b:
+      return "gfx941";
+    case 0x4c:
+      return "gfx942";
+    case 0x41:
+      return "gfx1100";
+    default:
+      return "";
+  }
+}
 
 KernelDescriptor KernelDescriptor::parse(std::span<const uint8_t, 64> b) {
   KernelDescriptor d;
@@ -122,8 +215,23 @@ CodeObjectResult parse_code_object(std::span<const uint8_t> elf) {
     }
   }
   if (co.kernels.empty()) return fail("no kernel descriptors (.kd symbols)");
+
+  // Metadata: kernel arguments and the target, from the AMDGPU note.
+  for (uint32_t i = 0; i < eh.e_shnum; ++i) {
+    Elf64_Shdr sh;
+    if (!read_at(elf, eh.e_shoff + uint64_t{i} * sizeof sh, &sh) || sh.sh_type != SHT_NOTE)
+      continue;
+    if (sh.sh_offset > elf.size() || sh.sh_size > elf.size() - sh.sh_offset)
+      return fail("note section outside the file");
+    std::string error;
+    if (!read_notes(elf.subspan(sh.sh_offset, sh.sh_size), &co, &error)) {
+      r.error = error;
+      return r;
+    }
+  }
+  if (co.target.empty()) co.target = target_from_e_flags(co.e_flags);
   r.object = std::move(co);
   return r;
 }
 
-}  // namespace amdrr::sim::isa
+}  // namespace amdrr::code

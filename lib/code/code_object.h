@@ -1,6 +1,7 @@
 #pragma once
-// An amdgcn code object (ELF64, code object v4/v5) as the interpreter needs
-// it: the loadable image and each kernel's 64-byte descriptor. The file is
+// An amdgcn code object (ELF64, code object v4/v5) as the driver and the
+// interpreter need it: the loadable image and each kernel's 64-byte
+// descriptor. The file is
 // untrusted input: every offset and size is bounds-checked and a malformed
 // file gives an error message, never a crash.
 
@@ -10,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace amdrr::sim::isa {
+namespace amdrr::code {
 
 /// The 64-byte kernel descriptor (AMDGPUUsage "Kernel Descriptor").
 struct KernelDescriptor {
@@ -27,10 +28,31 @@ struct KernelDescriptor {
   static KernelDescriptor parse(std::span<const uint8_t, 64> bytes);
 };
 
+/// One kernel argument as the metadata describes it.
+struct KernelArg {
+  std::string name;
+  uint32_t offset = 0;
+  uint32_t size = 0;
+  std::string value_kind;  // "global_buffer", "by_value", "hidden_block_count_x", ...
+  bool hidden() const { return value_kind.rfind("hidden_", 0) == 0; }
+};
+
+/// What the NT_AMDGPU_METADATA note says about a kernel (AMDGPUUsage,
+/// "Code Object V3+ Metadata"). Absent fields stay 0.
+struct KernelMetadata {
+  bool present = false;
+  uint32_t kernarg_segment_size = 0;
+  uint32_t kernarg_segment_align = 0;
+  uint32_t wavefront_size = 0;
+  uint32_t max_flat_workgroup_size = 0;
+  std::vector<KernelArg> args;
+};
+
 struct Kernel {
   std::string name;        // without ".kd"
   uint64_t descriptor_va;  // image-relative address of the descriptor
   KernelDescriptor descriptor;
+  KernelMetadata metadata;
   uint64_t code_va() const {
     return descriptor_va + static_cast<uint64_t>(descriptor.kernel_code_entry_byte_offset);
   }
@@ -40,6 +62,10 @@ struct CodeObject {
   std::vector<uint8_t> image;  // PT_LOAD segments placed at their vaddr (image-relative)
   std::vector<Kernel> kernels;
   uint32_t e_flags = 0;  // EF_AMDGPU_MACH_* in the low byte
+  /// "gfx942" (from amdhsa.target, else from e_flags), and the full target
+  /// id with features ("amdgcn-amd-amdhsa--gfx942:sramecc+").
+  std::string target;
+  std::string target_id;
   const Kernel* find(const std::string& name) const;
 };
 
@@ -50,4 +76,7 @@ struct CodeObjectResult {
 
 CodeObjectResult parse_code_object(std::span<const uint8_t> elf);
 
-}  // namespace amdrr::sim::isa
+/// The processor of EF_AMDGPU_MACH (e_flags & 0xff), or "" when unknown.
+std::string target_from_e_flags(uint32_t e_flags);
+
+}  // namespace amdrr::code
