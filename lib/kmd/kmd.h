@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "lib/base/result.h"
@@ -19,6 +20,17 @@
 #include "lib/kmd/kmd_types.h"
 
 namespace amdrr::kmd {
+
+/// A satisfied CPU wait on GPU memory, for Kmd::note_cpu_wait.
+struct CpuWait {
+  enum class Op : uint8_t { kLt, kLe, kEq, kNe, kGe, kGt };
+  uint64_t va = 0;
+  uint8_t width = 8;  // bytes compared: 4 or 8
+  Op op = Op::kGe;
+  uint64_t reference = 0;
+  uint64_t value_seen = 0;
+  uint64_t duration_ns = 0;
+};
 
 class Kmd {
  public:
@@ -99,6 +111,20 @@ class Kmd {
   /// advances only inside Kmd calls, so every iteration of a CPU spin calls
   /// this; on hardware it does nothing.
   virtual void poll() {}
+  /// A driver CPU spin on GPU memory (a signal) ended satisfied: what it
+  /// polled, the condition, the value that ended it and how long it took.
+  /// A recorder logs it so replay blocks on the same condition before the
+  /// CPU writes that followed; backends ignore it.
+  virtual void note_cpu_wait(const CpuWait& wait) { (void)wait; }
+  /// The driver loaded the code object `elf` at GPU VA `load_va` (its image
+  /// is also reported as CPU writes). A recorder keeps the ELF, so a trace
+  /// carries its kernels for dump and replay; backends ignore it.
+  virtual void note_code_object(uint64_t load_va, std::span<const uint8_t> elf,
+                                const std::string& name) {
+    (void)load_va;
+    (void)elf;
+    (void)name;
+  }
 };
 
 }  // namespace amdrr::kmd
