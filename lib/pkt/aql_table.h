@@ -26,8 +26,10 @@ inline constexpr uint8_t kTypeVendorSpecific = 0;
 inline constexpr uint8_t kTypeInvalid = 1;
 inline constexpr uint8_t kTypeKernelDispatch = 2;
 inline constexpr uint8_t kTypeBarrierAnd = 3;
+inline constexpr uint8_t kTypeAgentDispatch = 4;
 inline constexpr uint8_t kTypeBarrierOr = 5;
 inline constexpr uint8_t kAmdFormatPm4Ib = 1;
+inline constexpr uint8_t kAmdFormatBarrierValue = 2;
 
 // hsa_packet_header_t: TYPE [7:0], BARRIER [8], SCACQUIRE [10:9], SCRELEASE [12:11].
 inline constexpr std::array<Field, 4> kHeader{{

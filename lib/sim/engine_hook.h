@@ -5,6 +5,7 @@
 // a caller waits, so the GPU advances only inside Kmd calls (deterministic).
 
 #include <cstdint>
+#include <optional>
 
 #include "lib/kmd/kmd_types.h"
 
@@ -30,6 +31,12 @@ class EngineHook {
   virtual void doorbell(const SimQueue& queue, uint64_t value) = 0;
   /// Lets engines make progress while a WAIT_EVENTS call blocks.
   virtual void poll() {}
+  /// The GPU clock counter of `gpu_id` when the engines keep a virtual one
+  /// (deterministic mode); nullopt: SimKfd uses the host's clock.
+  virtual std::optional<uint64_t> gpu_clock(uint32_t gpu_id) {
+    (void)gpu_id;
+    return std::nullopt;
+  }
 };
 
 }  // namespace amdrr::sim

@@ -95,6 +95,11 @@ void SimKfd::set_engine_hook(EngineHook* hook) {
   hook_ = hook;
 }
 
+void SimKfd::set_alloc_poison(std::optional<uint8_t> byte) {
+  std::lock_guard lock(mu_);
+  alloc_poison_ = byte;
+}
+
 void SimKfd::poll() {
   EngineHook* hook;
   {
@@ -177,11 +182,19 @@ Result<int32_t> SimKfd::set_xnack_mode(int32_t xnack_enabled) {
 }
 
 Result<kmd::ClockCounters> SimKfd::get_clock_counters(uint32_t gpu_id) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   kmd::ClockCounters c;
   // The GPU counter is 0 for an unknown gpu_id, not an error [S-CHR]. The
-  // emulated one runs at 100 MHz (UNVERIFIED: the real rate is per board).
-  c.gpu_clock_counter = find_gpu(gpu_id) ? clock_ns(CLOCK_MONOTONIC_RAW) / 10 : 0;
+  // emulated one runs at 100 MHz (UNVERIFIED: the real rate is per board);
+  // with engines in deterministic mode it is their virtual clock, so GPU
+  // timestamps and this counter agree.
+  const bool known = find_gpu(gpu_id) != nullptr;
+  EngineHook* hook = hook_;
+  lock.unlock();  // the hook takes its own lock, which is held around ours
+  std::optional<uint64_t> virtual_clock = known && hook ? hook->gpu_clock(gpu_id) : std::nullopt;
+  c.gpu_clock_counter = !known          ? 0
+                        : virtual_clock ? *virtual_clock
+                                        : clock_ns(CLOCK_MONOTONIC_RAW) / 10;
   c.cpu_clock_counter = clock_ns(CLOCK_MONOTONIC_RAW);
   c.system_clock_counter = clock_ns(CLOCK_BOOTTIME);
   c.system_clock_freq = 1000000000ull;

@@ -45,6 +45,9 @@ class SimKfd final : public kmd::Kmd {
 
   const std::filesystem::path& topology_root() const { return root_; }
   void set_engine_hook(EngineHook* hook);
+  /// Fills every later VRAM/GTT allocation with `byte` (fault injection:
+  /// catches reads of uninitialised memory); nullopt: zeroed, as KFD's are.
+  void set_alloc_poison(std::optional<uint8_t> byte);
 
   // --- Kmd -------------------------------------------------------------------
   const gpu::Topology& topology() const override { return topology_; }
@@ -135,6 +138,7 @@ class SimKfd final : public kmd::Kmd {
   uint64_t signal_mapped_size_ = 0;
   std::optional<HostMemory> kernel_signal_page_;
   int32_t xnack_enabled_ = 0;
+  std::optional<uint8_t> alloc_poison_;
   bool runtime_enabled_ = false;
 };
 

@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "lib/sim/sim_kfd.h"
 #include "lib/sim/sim_kfd_state.h"
@@ -66,6 +67,7 @@ Result<kmd::AllocMemoryResult> SimKfd::alloc_memory_of_gpu(const kmd::AllocMemor
     if (!mem) return Errno{ENOMEM};
     bo.memory = std::make_shared<HostMemory>(std::move(*mem));
     bo.host = bo.memory->data();
+    if (alloc_poison_) std::memset(bo.host, *alloc_poison_, size);
     bo.mmap_offset = g->next_drm_offset;
     g->next_drm_offset += size;
     if (args.flags & af::kVram) g->vram_used += size;

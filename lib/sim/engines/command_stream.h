@@ -46,6 +46,10 @@ class CommandStream {
 
   /// Moves past the current packet.
   void consume();
+  /// Forgets prefetched ring dwords, so the next fetch re-reads memory (an
+  /// AQL slot whose header was still INVALID when fetched). Invalidates
+  /// packet().
+  void drop_prefetch() { window_.clear(), window_pos_ = 0; }
   /// Calls an IB of `dwords` at `va` (chain: replaces the current IB). The
   /// caller consumes the calling packet first.
   std::optional<GpuFault> call_ib(uint64_t va, uint32_t dwords, bool chain);

@@ -7,17 +7,19 @@
 #include <optional>
 #include <string>
 
+#include "lib/sim/engines/fault_plan.h"
 #include "lib/sim/gpu_vm.h"
 
 namespace amdrr::sim {
 
 enum class QueueState : uint8_t {
-  kActive,       // running, idle or waiting: still accepts work
-  kVmFault,      // this queue's access faulted; reported as KFD reports it
-  kEvicted,      // another queue of the process faulted on the same GPU
-  kError,        // the packet stream is malformed (bad opcode, size, pointer)
-  kUnsupported,  // the hardware has this packet/field; the emulator does not
-  kHung,         // a wait that can never be satisfied while all else is idle
+  kActive,              // running, idle or waiting: still accepts work
+  kVmFault,             // this queue's access faulted; reported as KFD reports it
+  kEvicted,             // another queue of the process faulted on the same GPU
+  kError,               // the packet stream is malformed (bad opcode, size, pointer)
+  kUnsupported,         // the hardware has this packet/field; the emulator does not
+  kHung,                // a wait that can never be satisfied while all else is idle
+  kIllegalInstruction,  // a shader ran an instruction the GPU rejects
 };
 
 const char* queue_state_name(QueueState s);
@@ -29,6 +31,9 @@ struct QueueOutcome {
   uint64_t packet_va = 0;  // GPU VA of the packet's first dword
   std::string message;
   std::optional<GpuFault> fault;
+  /// The fault-plan item that caused this outcome ("hang:queue=2,packet=5"),
+  /// empty when the packets did it themselves.
+  std::string injected;
 
   bool active() const { return state == QueueState::kActive; }
 };
@@ -57,6 +62,12 @@ struct EngineOptions {
   /// IB levels below the ring (ring -> IB1 -> IB2). UNVERIFIED: the MEC's
   /// real limit; the GFX CP documents IB1/IB2.
   uint32_t max_ib_depth = 2;
+  /// Faults to inject; AMDRR_SIM_FAULTS is appended (fault_plan.h).
+  FaultPlan faults;
+  /// Milliseconds without a Kmd call, while work is pending, before the
+  /// watchdog says the program spins without calling Kmd::poll(); 0: off.
+  /// It only reports, so deterministic runs stay deterministic.
+  uint32_t watchdog_ms = 5000;
 };
 
 }  // namespace amdrr::sim

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <optional>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -15,6 +16,7 @@
 namespace amdrr::sim {
 
 class SimKfd;
+class FaultInjector;
 
 /// Written ranges of all engines, in execution order; adjacent writes of the
 /// same queue coalesce.
@@ -30,8 +32,9 @@ class WriteLog {
 
 class GpuMemory {
  public:
-  GpuMemory(SimKfd& kfd, uint32_t gpu_id, uint32_t queue_id, WriteLog& log)
-      : kfd_(kfd), gpu_id_(gpu_id), queue_id_(queue_id), log_(log) {}
+  GpuMemory(SimKfd& kfd, uint32_t gpu_id, uint32_t queue_id, WriteLog& log,
+            FaultInjector* faults = nullptr)
+      : kfd_(kfd), gpu_id_(gpu_id), queue_id_(queue_id), log_(log), faults_(faults) {}
 
   uint32_t gpu_id() const { return gpu_id_; }
   std::optional<GpuFault> read(uint64_t va, std::span<uint8_t> out);
@@ -53,11 +56,19 @@ class GpuMemory {
   /// Fills `bytes` at `dst` with the little-endian repetition of `pattern`.
   std::optional<GpuFault> fill(uint64_t dst, uint32_t pattern, uint64_t bytes);
 
+  /// The fault-plan item behind the last fault returned, if it was injected
+  /// (cleared by the call).
+  std::string take_injected() { return std::exchange(injected_, {}); }
+
  private:
+  std::optional<GpuFault> injected_fault(uint64_t va, uint64_t size);
+
   SimKfd& kfd_;
   uint32_t gpu_id_;
   uint32_t queue_id_;
   WriteLog& log_;
+  FaultInjector* faults_;
+  std::string injected_;
   std::vector<uint8_t> bounce_;
 };
 

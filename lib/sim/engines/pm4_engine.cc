@@ -56,6 +56,13 @@ bool Pm4Engine::write_reg(uint32_t addr, uint32_t value) {
   return true;
 }
 
+bool Pm4Engine::start_ib(const DecodedPacket& jump) {
+  from_ring_ = false;
+  const Exec e = indirect_buffer(jump);
+  from_ring_ = true;
+  return e == Exec::kConsumed;
+}
+
 QueueEngine::Exec Pm4Engine::execute(const DecodedPacket& p) {
   using pkt::Kind;
   switch (p.kind()) {
@@ -197,28 +204,36 @@ QueueEngine::Exec Pm4Engine::release_mem(const DecodedPacket& p) {
   }
   if (int_sel > 4) return unsupported(hex("RELEASE_MEM INT_SEL", int_sel));
   const uint64_t addr = p.get64(kLo, kHi);
-  std::optional<GpuFault> f;
-  switch (data_sel) {
-    case 0:  // none
-      break;
-    case 1:  // low 32 bits of DATA
-      f = mem_.store(dword_addr(addr), p.get(kDataLo));
-      break;
-    case 2:  // 64-bit DATA
-      f = mem_.store(qword_addr(addr), p.get64(kDataLo, kDataHi));
-      break;
-    case 3:  // 64-bit GPU clock counter
-    case 4:  // 64-bit CP perf / system counter. UNVERIFIED: the same virtual
-             // clock; on hardware a separate 100 MHz SoC counter.
-      f = mem_.store(qword_addr(addr), env_.clock.now());
-      break;
-    default:
-      return unsupported(hex("RELEASE_MEM DATA_SEL", data_sel));
-  }
-  if (f) return vm_fault(*f);
-  // The interrupt follows the write; the context id is a hint and KFD's rule
-  // (slot written or not) decides which signal event fires [S-EVT].
-  if (int_sel != 0) env_.kfd.signal_interrupt(p.get(kCtxId));
+  const uint64_t data = p.get64(kDataLo, kDataHi);
+  const uint32_t ctx = p.get(kCtxId);
+  if (data_sel > 4) return unsupported(hex("RELEASE_MEM DATA_SEL", data_sel));
+  // The write and the interrupt after it are one completion signal (for the
+  // fault plan); the clock is sampled when the packet executes.
+  const uint64_t now = env_.clock.now();
+  auto signal = [this, data_sel, int_sel, addr, data, ctx, now]() -> std::optional<GpuFault> {
+    std::optional<GpuFault> f;
+    switch (data_sel) {
+      case 1:  // low 32 bits of DATA
+        f = mem_.store(dword_addr(addr), static_cast<uint32_t>(data));
+        break;
+      case 2:  // 64-bit DATA
+        f = mem_.store(qword_addr(addr), data);
+        break;
+      case 3:  // 64-bit GPU clock counter
+      case 4:  // 64-bit CP perf / system counter. UNVERIFIED: the same virtual
+               // clock; on hardware a separate 100 MHz SoC counter.
+        f = mem_.store(qword_addr(addr), now);
+        break;
+      default:  // 0: none
+        break;
+    }
+    if (f) return f;
+    // The interrupt follows the write; the context id is a hint and KFD's
+    // rule (slot written or not) decides which signal event fires [S-EVT].
+    if (int_sel != 0) raise_interrupt(ctx);
+    return std::nullopt;
+  };
+  if (auto f = data_sel ? complete_signal(addr, signal) : signal()) return vm_fault(*f);
   return Exec::kDone;
 }
 
@@ -385,7 +400,7 @@ QueueEngine::Exec Pm4Engine::indirect_buffer(const DecodedPacket& p) {
   }
   const uint64_t va = dword_addr(p.get64(kLo, kHi));
   const uint32_t size = p.get(kSize);
-  stream_.consume();
+  if (from_ring_) stream_.consume();
   if (size == 0) return Exec::kConsumed;
   if (auto f = stream_.call_ib(va, size, chain)) return vm_fault(*f);
   return Exec::kConsumed;

@@ -19,6 +19,12 @@ class Pm4Engine final : public QueueEngine {
   /// later the shader interpreter's dispatch state).
   std::optional<uint32_t> reg(uint32_t addr) const;
 
+  /// Calls the INDIRECT_BUFFER `jump` that an AQL PM4-IB vendor packet
+  /// carries (no ring packet to consume); then step() runs the IB and
+  /// returns kIdle once it and the IBs it called are done. False when the
+  /// jump fails (outcome() says why).
+  bool start_ib(const pkt::DecodedPacket& jump);
+
  private:
   Exec execute(const pkt::DecodedPacket& p) override;
   Exec set_regs(const pkt::DecodedPacket& p, uint32_t base);
@@ -36,6 +42,7 @@ class Pm4Engine final : public QueueEngine {
   std::vector<uint32_t> uconfig_regs_;
   uint64_t atomic_return_ = 0;    // COPY_DATA SRC_SEL=ATOMIC_RETURN_DATA
   bool wait_write_done_ = false;  // WR_WAIT_WR_REG wrote before blocking
+  bool from_ring_ = true;         // the packet executing came from the stream
 };
 
 }  // namespace amdrr::sim

@@ -1,20 +1,52 @@
 #include "lib/sim/engines/scheduler.h"
 
+#include <chrono>
+#include <cstdio>
 #include <vector>
 
+#include "lib/sim/engines/aql_engine.h"
 #include "lib/sim/engines/pm4_engine.h"
 #include "lib/sim/engines/sdma_engine.h"
 #include "lib/sim/sim_kfd.h"
 
 namespace amdrr::sim {
 
+namespace {
+
+EngineOptions with_env_faults(EngineOptions o) {
+  o.faults.merge(FaultPlan::from_env());
+  return o;
+}
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
 EngineScheduler::EngineScheduler(SimKfd& kfd, EngineOptions options)
-    : kfd_(kfd), options_(options), rng_(options.seed) {
+    : kfd_(kfd),
+      options_(with_env_faults(std::move(options))),
+      faults_(options_.faults),
+      rng_(options_.seed) {
+  kfd_.set_alloc_poison(options_.faults.poison);
   kfd_.set_engine_hook(this);
+  touch();
+  if (options_.watchdog_ms) watchdog_ = std::thread([this] { watchdog_loop(); });
 }
 
 EngineScheduler::~EngineScheduler() {
   kfd_.set_engine_hook(nullptr);
+  if (watchdog_.joinable()) {
+    {
+      std::lock_guard lock(watchdog_mu_);
+      watchdog_stop_ = true;
+    }
+    watchdog_cv_.notify_all();
+    watchdog_.join();
+  }
 }
 
 uint64_t EngineScheduler::draw(uint64_t n) {
@@ -29,7 +61,7 @@ void EngineScheduler::queue_created(const SimQueue& queue) {
   std::lock_guard lock(mu_);
   Slot slot;
   const gpu::GpuTarget* target = kfd_.target(queue.args.gpu_id);
-  const EngineEnv env{kfd_, clock_, log_, options_};
+  const EngineEnv env{kfd_, clock_, log_, options_, faults_, dispatch_};
   auto no_engine = [&](const char* why) {
     slot.no_engine.state = QueueState::kUnsupported;
     slot.no_engine.message = why;
@@ -47,7 +79,7 @@ void EngineScheduler::queue_created(const SimQueue& queue) {
         slot.engine = std::make_unique<SdmaEngine>(env, queue, *target);
         break;
       case kmd::QueueType::kComputeAql:
-        no_engine("AQL queues are not emulated yet");
+        slot.engine = std::make_unique<AqlEngine>(env, queue, *target);
         break;
     }
   }
@@ -57,6 +89,7 @@ void EngineScheduler::queue_created(const SimQueue& queue) {
 void EngineScheduler::queue_destroyed(const SimQueue& queue) {
   std::lock_guard lock(mu_);
   slots_.erase(queue.queue_id);
+  faults_.forget(queue.queue_id);
 }
 
 void EngineScheduler::doorbell(const SimQueue& queue, uint64_t value) {
@@ -66,15 +99,21 @@ void EngineScheduler::doorbell(const SimQueue& queue, uint64_t value) {
   it->second.engine->doorbell(value);
   it->second.idle = false;
   ++epoch_;  // the CPU wrote the ring (and maybe what waits look at)
+  touch();
   // Like hardware, the GPU starts at once; how far it gets before the call
   // returns is drawn from the seed.
   run_locked(draw(uint64_t{options_.doorbell_max_packets} + 1));
+  note_pending();
 }
 
 void EngineScheduler::poll() {
   std::lock_guard lock(mu_);
   ++epoch_;
-  if (!run_locked(options_.poll_max_packets).quiescent) return;
+  touch();
+  faults_.tick();  // delayed signals and interrupts whose poll has come
+  const bool quiescent = run_locked(options_.poll_max_packets).quiescent;
+  note_pending();
+  if (!quiescent) return;
   // Everything idle or blocked: a wait still unsatisfied after enough such
   // polls can never be satisfied by the GPU; report it as a hang.
   for (auto& [id, s] : slots_) {
@@ -88,7 +127,10 @@ void EngineScheduler::poll() {
 EngineScheduler::RunResult EngineScheduler::run(uint64_t max_packets) {
   std::lock_guard lock(mu_);
   ++epoch_;
-  return run_locked(max_packets);
+  touch();
+  const RunResult r = run_locked(max_packets);
+  note_pending();
+  return r;
 }
 
 bool EngineScheduler::runnable(const Slot& s) const {
@@ -170,6 +212,77 @@ std::vector<WrittenRange> EngineScheduler::take_written() {
 uint64_t EngineScheduler::gpu_clock() const {
   std::lock_guard lock(mu_);
   return clock_.now();
+}
+
+std::optional<uint64_t> EngineScheduler::gpu_clock(uint32_t gpu_id) {
+  // One virtual clock for every GPU: timestamps and clock counters agree.
+  (void)gpu_id;
+  return gpu_clock();
+}
+
+void EngineScheduler::set_dispatch_runner(DispatchRunner* runner) {
+  std::lock_guard lock(mu_);
+  dispatch_ = runner;
+}
+
+std::vector<Injection> EngineScheduler::take_injections() {
+  std::lock_guard lock(mu_);
+  return faults_.take_log();
+}
+
+void EngineScheduler::set_watchdog_sink(std::function<void(const std::string&)> sink) {
+  std::lock_guard lock(watchdog_mu_);
+  watchdog_sink_ = std::move(sink);
+}
+
+void EngineScheduler::touch() {
+  last_call_ns_.store(now_ns(), std::memory_order_relaxed);
+}
+
+void EngineScheduler::note_pending() {
+  // Work a Kmd call would advance: a runnable engine or a delayed signal.
+  // Engines blocked on memory wait for whoever writes it, maybe the CPU.
+  int64_t pending = -1;
+  for (const auto& [id, s] : slots_) {
+    if (runnable(s)) {
+      pending = id;
+      break;
+    }
+  }
+  if (pending < 0 && faults_.has_deferred()) pending = INT32_MAX;
+  pending_queue_.store(pending, std::memory_order_relaxed);
+}
+
+void EngineScheduler::watchdog_loop() {
+  const auto limit = std::chrono::milliseconds(options_.watchdog_ms);
+  const auto period = std::max(std::chrono::milliseconds(1), limit / 4);
+  int64_t reported_for = -1;  // the call time of the stall already reported
+  std::unique_lock lock(watchdog_mu_);
+  while (!watchdog_cv_.wait_for(lock, period, [this] { return watchdog_stop_; })) {
+    const int64_t last = last_call_ns_.load(std::memory_order_relaxed);
+    const int64_t queue = pending_queue_.load(std::memory_order_relaxed);
+    const int64_t idle_ns = now_ns() - last;
+    if (queue < 0 || last == reported_for ||
+        idle_ns < std::chrono::duration_cast<std::chrono::nanoseconds>(limit).count()) {
+      continue;
+    }
+    reported_for = last;
+    const std::string what = queue == INT32_MAX ? std::string("a delayed completion signal")
+                                                : "queue " + std::to_string(queue);
+    char msg[512];
+    std::snprintf(msg, sizeof msg,
+                  "amdrr: the emulated GPU has work pending (%s) but no Kmd call came for %lld "
+                  "ms. In deterministic mode the GPU advances only inside Kmd calls: a program "
+                  "that spins on GPU memory must call Kmd::poll() in its spin loop (or wait on "
+                  "an event).",
+                  what.c_str(), static_cast<long long>(idle_ns / 1000000));
+    watchdog_reports_.fetch_add(1);
+    if (watchdog_sink_) {
+      watchdog_sink_(msg);
+    } else {
+      std::fprintf(stderr, "%s\n", msg);
+    }
+  }
 }
 
 }  // namespace amdrr::sim

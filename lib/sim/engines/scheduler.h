@@ -11,11 +11,18 @@
 //
 // Thread-safe: one lock; whichever Kmd caller enters runs the engines.
 
+#include <atomic>
+#include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <thread>
 
 #include "lib/sim/engine_hook.h"
+#include "lib/sim/engines/dispatch_runner.h"
+#include "lib/sim/engines/fault_injector.h"
 #include "lib/sim/engines/gpu_clock.h"
 #include "lib/sim/engines/gpu_memory.h"
 #include "lib/sim/engines/queue_engine.h"
@@ -27,6 +34,8 @@ class SimKfd;
 class EngineScheduler final : public EngineHook {
  public:
   /// Attaches itself to `kfd` as its engine hook (detached on destruction).
+  /// AMDRR_SIM_FAULTS is appended to `options.faults`; its poison applies
+  /// to `kfd`'s later allocations.
   explicit EngineScheduler(SimKfd& kfd, EngineOptions options = {});
   ~EngineScheduler() override;
   EngineScheduler(const EngineScheduler&) = delete;
@@ -36,6 +45,7 @@ class EngineScheduler final : public EngineHook {
   void queue_destroyed(const SimQueue& queue) override;
   void doorbell(const SimQueue& queue, uint64_t value) override;
   void poll() override;
+  std::optional<uint64_t> gpu_clock(uint32_t gpu_id) override;
 
   struct RunResult {
     uint64_t packets = 0;
@@ -52,6 +62,18 @@ class EngineScheduler final : public EngineHook {
   std::vector<WrittenRange> take_written();
   uint64_t gpu_clock() const;
 
+  /// The shader interpreter; kernel dispatches are "unsupported" without.
+  void set_dispatch_runner(DispatchRunner* runner);
+  /// The fault plan in force (options plus AMDRR_SIM_FAULTS).
+  const FaultPlan& fault_plan() const { return options_.faults; }
+  /// Injections made since the last call, in execution order (the trace's
+  /// GpuError records of kind `injected`).
+  std::vector<Injection> take_injections();
+
+  /// Where watchdog messages go (default: stderr), and how many it printed.
+  void set_watchdog_sink(std::function<void(const std::string&)> sink);
+  uint32_t watchdog_reports() const { return watchdog_reports_.load(); }
+
  private:
   struct Slot {
     std::unique_ptr<QueueEngine> engine;  // null: queue type not emulated
@@ -62,6 +84,11 @@ class EngineScheduler final : public EngineHook {
     uint32_t quiescent_polls = 0;
   };
   RunResult run_locked(uint64_t max_packets);
+  /// A Kmd call arrived: the watchdog's clock restarts.
+  void touch();
+  /// After running: whether engines have work the next Kmd call would run.
+  void note_pending();
+  void watchdog_loop();
   bool runnable(const Slot& s) const;
   void after_stop(QueueEngine& engine);
   uint64_t draw(uint64_t n);
@@ -71,11 +98,23 @@ class EngineScheduler final : public EngineHook {
   mutable std::mutex mu_;
   GpuClock clock_;
   WriteLog log_;
+  FaultInjector faults_;
+  DispatchRunner* dispatch_ = nullptr;
   std::map<uint32_t, Slot> slots_;  // by queue id: a deterministic order
   uint64_t rng_;
   // Bumped whenever memory may have changed (a packet ran, the CPU called
   // in); a blocked engine re-evaluates its wait only after a bump.
   uint64_t epoch_ = 1;
+
+  // The watchdog: a thread that only reads these and reports.
+  std::atomic<int64_t> last_call_ns_{0};
+  std::atomic<int64_t> pending_queue_{-1};  // a queue with runnable work, or -1
+  std::atomic<uint32_t> watchdog_reports_{0};
+  std::mutex watchdog_mu_;
+  std::condition_variable watchdog_cv_;
+  std::function<void(const std::string&)> watchdog_sink_;
+  bool watchdog_stop_ = false;
+  std::thread watchdog_;
 };
 
 }  // namespace amdrr::sim

@@ -45,13 +45,17 @@ QueueEngine::Exec SdmaEngine::execute(const DecodedPacket& p) {
       static constexpr auto kHi = field_id(sdma::kFenceV4, "ADDR_HI");
       static constexpr auto kData = field_id(sdma::kFenceV4, "DATA");
       // UNVERIFIED: the low two address bits are ignored, as for PM4.
-      if (auto f = mem_.store(p.get64(kLo, kHi) & ~uint64_t{3}, p.get(kData))) return vm_fault(*f);
+      const uint64_t addr = p.get64(kLo, kHi) & ~uint64_t{3};
+      const uint32_t data = p.get(kData);
+      if (auto f = complete_signal(addr, [this, addr, data] { return mem_.store(addr, data); })) {
+        return vm_fault(*f);
+      }
       return Exec::kDone;
     }
     case Kind::kSdmaTrap: {
       static constexpr auto kCtx = field_id(sdma::kTrap, "INT_CONTEXT");
       // The 28-bit context reaches KFD as the event id hint [S-INT].
-      env_.kfd.signal_interrupt(p.get(kCtx));
+      raise_interrupt(p.get(kCtx));
       return Exec::kDone;
     }
     case Kind::kSdmaPollRegmem:

@@ -298,5 +298,21 @@ TEST(PktAqlBuild, DispatchBarriersAndPm4Ib) {
   EXPECT_EQ(jump[0].get(field_id(pm4::kIndirectBuffer, "IB_SIZE")), 33u);
 }
 
+// The AQL type and AMD format constants the emulator switches on name the
+// same values as the tables' enum names.
+TEST(AqlTable, NamedConstantsMatchTheEnumNames) {
+  auto name_of = [](std::span<const EnumName> names, uint32_t v) {
+    for (const EnumName& n : names) {
+      if (n.value == v) return n.name;
+    }
+    return std::string_view{};
+  };
+  EXPECT_EQ(name_of(aql::kPacketType, aql::kTypeInvalid), "INVALID");
+  EXPECT_EQ(name_of(aql::kPacketType, aql::kTypeAgentDispatch), "AGENT_DISPATCH");
+  EXPECT_EQ(name_of(aql::kPacketType, aql::kTypeBarrierOr), "BARRIER_OR");
+  EXPECT_EQ(name_of(aql::kAmdFormat, aql::kAmdFormatPm4Ib), "PM4_IB");
+  EXPECT_EQ(name_of(aql::kAmdFormat, aql::kAmdFormatBarrierValue), "BARRIER_VALUE");
+}
+
 }  // namespace
 }  // namespace amdrr::pkt

@@ -138,10 +138,10 @@ TEST(Scheduler, AnEndlessChainedIbDoesNotTrapTheHost) {
   EXPECT_TRUE(f.outcome(q).active());
 }
 
-TEST(Scheduler, QueuesOfTargetsWithoutEnginesSayWhy) {
+TEST(Scheduler, AqlQueuesHaveAnEngine) {
   EngineFixture f;
   TestQueue aql = f.create_queue(Q::kComputeAql);
-  EXPECT_EQ(f.outcome(aql).state, QueueState::kUnsupported);
+  EXPECT_EQ(f.outcome(aql).state, QueueState::kActive);
 }
 
 }  // namespace
