@@ -130,6 +130,9 @@ struct GpuInfo {
   pciLocation @18 :Text;        # domain:bus:dev.fn
   uniqueId @19 :UInt64;
   firmware @20 :List(Firmware);
+  chipRevision @21 :UInt32;         # libdrm chip_rev, where available
+  chipExternalRevision @22 :UInt32; # libdrm chip_external_rev
+  vramBitWidth @23 :UInt32;         # memory bus width in bits
 }
 
 struct Firmware {
