@@ -36,10 +36,17 @@ uint64_t parse_size(const std::string& text) {
   char* end = nullptr;
   uint64_t v = std::strtoull(text.c_str(), &end, 0);
   switch (*end) {
-    case 'K': case 'k': return v << 10;
-    case 'M': case 'm': return v << 20;
-    case 'G': case 'g': return v << 30;
-    default: return v;
+    case 'K':
+    case 'k':
+      return v << 10;
+    case 'M':
+    case 'm':
+      return v << 20;
+    case 'G':
+    case 'g':
+      return v << 30;
+    default:
+      return v;
   }
 }
 
@@ -82,7 +89,8 @@ int main(int argc, char** argv) try {
   uint32_t iterations = 10, gpu_limit = 0;
   app.add_option("--min-size", min_text, "smallest copy (e.g. 4K)");
   app.add_option("--max-size", max_text, "largest copy (e.g. 256M)");
-  app.add_option("--iterations", iterations, "copies per size and engine")->check(CLI::PositiveNumber);
+  app.add_option("--iterations", iterations, "copies per size and engine")
+      ->check(CLI::PositiveNumber);
   app.add_option("--gpus", gpu_limit, "use at most this many GPUs (0: all)");
   CLI11_PARSE(app, argc, argv);
   const uint64_t min_size = parse_size(min_text), max_size = parse_size(max_text);

@@ -5,10 +5,20 @@
 #include <memory>
 #include <span>
 
+#include "lib/driver/kernarg_arena.h"
+#include "lib/driver/program.h"
 #include "lib/driver/queue.h"
+#include "lib/driver/signal.h"
 #include "lib/pkt/families.h"
 
 namespace amdrr {
+
+/// A launch shape: grid in work-items, workgroup in work-items.
+struct LaunchDims {
+  uint32_t grid[3] = {1, 1, 1};
+  uint16_t workgroup[3] = {64, 1, 1};
+  uint32_t dimensions = 1;
+};
 
 class ComputeQueue : public Queue {
  public:
@@ -24,12 +34,26 @@ class ComputeQueue : public Queue {
   ComputeQueue& wait(const Signal& signal, uint64_t value);
   /// Writes the 64-bit GPU clock to `va` at end of pipe.
   ComputeQueue& timestamp(uint64_t va);
+  /// Launches `kernel` with `args` (its hidden arguments filled for `dims`)
+  /// the way the CP runs a kernel without AQL: COMPUTE_* registers, user
+  /// SGPRs, DISPATCH_DIRECT, then a CS partial flush. The grid must be a
+  /// whole number of workgroups on PM4.
+  ComputeQueue& dispatch(const KernelHandle& kernel, KernelArgs& args, const LaunchDims& dims);
+  /// Submits what is pending and waits until the GPU has finished it.
+  void finish(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+ protected:
+  void before_submit() override;
 
  private:
   ComputeQueue(Device& device, const QueueOptions& options);
   void release_mem(uint32_t data_sel, uint32_t int_sel, uint64_t addr, uint64_t data,
                    uint32_t int_ctxid);
+  void set_sh(const char* reg, std::span<const uint32_t> values);
   pkt::Pm4Family family_;
+  std::unique_ptr<KernargArena> kernargs_;
+  Signal progress_;  // the queue's own timeline: kernarg reuse, finish()
+  uint64_t ticket_ = 0;
 };
 
 }  // namespace amdrr

@@ -48,7 +48,8 @@ KernelHandle Program::kernel(const std::string& name) const {
   }
   uint64_t base = memory_.va();
   if (((base + k->code_va()) & 0xff) != 0) {
-    throw Error("kernel " + name + "'s code is not 256-byte aligned: COMPUTE_PGM_LO cannot hold it");
+    throw Error("kernel " + name +
+                "'s code is not 256-byte aligned: COMPUTE_PGM_LO cannot hold it");
   }
   return KernelHandle{k->name, base + k->descriptor_va, base + k->code_va(), k->descriptor,
                       &k->metadata};

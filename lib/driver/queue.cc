@@ -98,6 +98,7 @@ Queue& Queue::append(std::span<const uint32_t> dwords) {
 void Queue::submit() {
   require_live("submit");
   if (pending_.empty()) return;
+  before_submit();
   write_ring({reinterpret_cast<const uint8_t*>(pending_.data()), pending_.size() * 4});
   pending_.clear();
   publish();

@@ -62,6 +62,9 @@ class Queue {
 
  protected:
   Queue(Device& device, QueueKind kind, const QueueOptions& options);
+  /// Called by submit() before the batch goes out: a queue appends what must
+  /// follow its commands (e.g. a progress signal for its kernarg arena).
+  virtual void before_submit() {}
   /// Allocates the ring and control page, creates the KFD queue.
   void create_kfd_queue(kmd::CreateQueueArgs args);
   /// Copies `bytes` into the ring at the write position (wrapping), first

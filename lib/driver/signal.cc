@@ -10,6 +10,7 @@
 #include "lib/driver/events.h"
 #include "lib/driver/system.h"
 #include "lib/kmd/kmd.h"
+#include "lib/sim/engines/scheduler.h"
 
 namespace amdrr {
 namespace {
@@ -43,13 +44,31 @@ void Signal::set(uint64_t value) const {
 void Signal::wait_at_least(uint64_t target, std::chrono::milliseconds timeout) const {
   if (!memory_.valid()) throw Error("wait on an empty Signal");
   kmd::Kmd& k = memory_.device().kmd();
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto start = std::chrono::steady_clock::now();
+  auto deadline = start + timeout;
+  // On the emulated GPU a queue that stops during the wait (an unsupported
+  // packet, a malformed stream, a hang) is reported at once, with its reason,
+  // instead of as a timeout; queues stopped before the wait are not ours.
+  sim::EngineScheduler* engines = system_->sim_engines();
+  const size_t stopped_before = engines ? engines->stopped_queues().size() : 0;
+  // Tells the seam what ended the wait, so capture can replay the condition.
+  auto satisfied = [&](uint64_t seen) {
+    kmd::CpuWait wait;
+    wait.va = value_address();
+    wait.op = kmd::CpuWait::Op::kGe;
+    wait.reference = target;
+    wait.value_seen = seen;
+    wait.duration_ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                 std::chrono::steady_clock::now() - start)
+                                                 .count());
+    k.note_cpu_wait(wait);
+  };
   for (;;) {
     for (int i = 0; i < kSpins; ++i) {
-      if (value() >= target) return;
+      if (uint64_t v = value(); v >= target) return satisfied(v);
       k.poll();
     }
-    if (value() >= target) return;
+    if (uint64_t v = value(); v >= target) return satisfied(v);
     auto now = std::chrono::steady_clock::now();
     if (now >= deadline) {
       throw Error("timed out after " + std::to_string(timeout.count()) + " ms waiting for signal " +
@@ -69,6 +88,16 @@ void Signal::wait_at_least(uint64_t target, std::chrono::milliseconds timeout) c
       throw Error("GPU " + hex(outcome.hw_exception->gpu_id) +
                   " reported a hardware exception (reset) while waiting for signal " +
                   hex(address()));
+    }
+    if (engines && value() < target) {
+      auto stopped = engines->stopped_queues();
+      if (stopped.size() > stopped_before) {
+        const auto& [queue, why] = stopped.back();
+        throw Error("while waiting for signal " + hex(address()) + ", queue " +
+                    std::to_string(queue) + " of the emulated GPU stopped (" +
+                    sim::queue_state_name(why.state) + ") at " + why.packet + " (" +
+                    hex(why.packet_va) + "): " + why.message);
+      }
     }
   }
 }

@@ -9,6 +9,7 @@
 
 #include "lib/driver/error.h"
 #include "lib/sim/engines/scheduler.h"
+#include "lib/sim/isa/isa_dispatch_runner.h"
 #include "lib/sim/sim_kfd.h"
 
 namespace amdrr {
@@ -82,6 +83,9 @@ std::unique_ptr<System> System::open(const SystemOptions& options) {
     engine_options.seed = std::strtoull(seed, nullptr, 0);
   }
   system->engines_ = std::make_unique<sim::EngineScheduler>(*raw, engine_options);
+  system->dispatch_runner_ = std::make_unique<sim::isa::IsaDispatchRunner>(*raw);
+  system->engines_->set_dispatch_runner(system->dispatch_runner_.get());
+  system->options_.sim_seed = engine_options.seed;
   return system;
 }
 
@@ -98,6 +102,7 @@ System::~System() {
   events_.reset();
   devices_.clear();  // buffers and VMs go before the backend
   engines_.reset();
+  dispatch_runner_.reset();  // after the scheduler that calls it
   owned_.reset();
 }
 

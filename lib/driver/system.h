@@ -20,6 +20,7 @@ namespace amdrr {
 namespace sim {
 class SimKfd;
 class EngineScheduler;
+class DispatchRunner;
 }  // namespace sim
 
 enum class Backend : uint8_t { kKfd, kSim };
@@ -75,6 +76,9 @@ class System {
   System(kmd::Kmd& kmd, Backend backend, const SystemOptions& options);
 
   std::unique_ptr<kmd::Kmd> owned_;
+  // The shader interpreter the engines run dispatches on; declared before
+  // engines_ so that it outlives the scheduler that calls it.
+  std::unique_ptr<sim::DispatchRunner> dispatch_runner_;
   std::unique_ptr<sim::EngineScheduler> engines_;  // attached to owned_ when sim
   kmd::Kmd* kmd_;
   sim::SimKfd* sim_ = nullptr;

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "lib/pkt/pm4_regs.h"
 #include "lib/pkt/pm4_table.h"
 #include "lib/sim/engines/gpu_ops.h"
 #include "lib/sim/sim_kfd.h"
@@ -35,7 +36,9 @@ std::string hex(const char* what, uint64_t v) {
 Pm4Engine::Pm4Engine(EngineEnv env, const SimQueue& queue, const gpu::GpuTarget& target)
     : QueueEngine(env, queue, pkt::pm4_table(target.pm4_family), 4),
       sh_regs_(pm4::kShRegEnd - pm4::kShRegBase),
-      uconfig_regs_(pm4::kUconfigRegEnd - pm4::kUconfigRegBase) {}
+      uconfig_regs_(pm4::kUconfigRegEnd - pm4::kUconfigRegBase),
+      rsrc3_reg_(pm4::register_addr(pm4::sh_registers(target.pm4_family), "COMPUTE_PGM_RSRC3")
+                     .value_or(0)) {}
 
 std::optional<uint32_t> Pm4Engine::reg(uint32_t addr) const {
   if (addr >= pm4::kShRegBase && addr < pm4::kShRegEnd) return sh_regs_[addr - pm4::kShRegBase];
@@ -92,7 +95,7 @@ QueueEngine::Exec Pm4Engine::execute(const DecodedPacket& p) {
     case Kind::kPm4IndirectBuffer:
       return indirect_buffer(p);
     case Kind::kPm4DispatchDirect:
-      return unsupported("DISPATCH_DIRECT needs the shader interpreter (a later issue)");
+      return dispatch_direct(p);
     default:
       return fail(QueueState::kError, "not a PM4 packet");
   }
@@ -404,6 +407,64 @@ QueueEngine::Exec Pm4Engine::indirect_buffer(const DecodedPacket& p) {
   if (size == 0) return Exec::kConsumed;
   if (auto f = stream_.call_ib(va, size, chain)) return vm_fault(*f);
   return Exec::kConsumed;
+}
+
+QueueEngine::Exec Pm4Engine::dispatch_direct(const DecodedPacket& p) {
+  static constexpr auto kDimX = field_id(pm4::kDispatchDirect, "DIM_X");
+  static constexpr auto kDimY = field_id(pm4::kDispatchDirect, "DIM_Y");
+  static constexpr auto kDimZ = field_id(pm4::kDispatchDirect, "DIM_Z");
+  static constexpr auto kInitiator = field_id(pm4::kDispatchDirect, "DISPATCH_INITIATOR");
+  constexpr auto& regs = pm4::kComputeCommonRegs;
+  auto sh = [this](uint32_t addr) { return addr ? reg(addr).value_or(0) : 0; };
+  ComputeRegisters c;
+  c.dim[0] = p.get(kDimX);
+  c.dim[1] = p.get(kDimY);
+  c.dim[2] = p.get(kDimZ);
+  c.initiator = p.get(kInitiator);
+  // The packet lands in COMPUTE_DIM_X/Y/Z and COMPUTE_DISPATCH_INITIATOR
+  // (reference §3.4), where a later COPY_DATA could read them.
+  constexpr uint32_t kInitiatorReg = pm4::reg_addr(regs, "COMPUTE_DISPATCH_INITIATOR");
+  constexpr uint32_t kDimReg = pm4::reg_addr(regs, "COMPUTE_DIM_X");
+  write_reg(kInitiatorReg, c.initiator);
+  for (uint32_t d = 0; d < 3; ++d) write_reg(kDimReg + d, c.dim[d]);
+  c.pgm_lo = sh(pm4::reg_addr(regs, "COMPUTE_PGM_LO"));
+  c.pgm_hi = sh(pm4::reg_addr(regs, "COMPUTE_PGM_HI"));
+  c.rsrc1 = sh(pm4::reg_addr(regs, "COMPUTE_PGM_RSRC1"));
+  c.rsrc2 = sh(pm4::reg_addr(regs, "COMPUTE_PGM_RSRC2"));
+  c.rsrc3 = sh(rsrc3_reg_);
+  c.tmpring_size = sh(pm4::reg_addr(regs, "COMPUTE_TMPRING_SIZE"));
+  c.scratch_base_lo = sh(pm4::reg_addr(regs, "COMPUTE_DISPATCH_SCRATCH_BASE_LO"));
+  c.scratch_base_hi = sh(pm4::reg_addr(regs, "COMPUTE_DISPATCH_SCRATCH_BASE_HI"));
+  for (uint32_t d = 0; d < 3; ++d) {
+    c.num_thread[d] = sh(pm4::reg_addr(regs, "COMPUTE_NUM_THREAD_X") + d);
+    c.start[d] = sh(pm4::reg_addr(regs, "COMPUTE_START_X") + d);
+  }
+  for (uint32_t i = 0; i < 16; ++i)
+    c.user_data[i] = sh(pm4::reg_addr(regs, "COMPUTE_USER_DATA_0") + i);
+
+  DispatchRunner* runner = env_.dispatch;
+  if (!runner) {
+    return unsupported("DISPATCH_DIRECT needs the shader interpreter, which is not attached");
+  }
+  KernelDispatch k;
+  k.gpu_id = gpu_id();
+  k.queue_id = queue_.queue_id;
+  k.packet_va = stream_.packet_va();
+  k.registers = c;
+  const DispatchResult res = runner->run(k, mem_);
+  switch (res.kind) {
+    case DispatchResult::Kind::kDone:
+      return Exec::kDone;
+    case DispatchResult::Kind::kVmFault:
+      return vm_fault(res.fault.value_or(GpuFault{}));
+    case DispatchResult::Kind::kIllegalInstruction:
+      return fail(QueueState::kIllegalInstruction, res.message);
+    case DispatchResult::Kind::kUnsupported:
+      return unsupported(res.message);
+    case DispatchResult::Kind::kError:
+      return fail(QueueState::kError, res.message);
+  }
+  return fail(QueueState::kError, "dispatch result out of range");
 }
 
 }  // namespace amdrr::sim

@@ -16,7 +16,7 @@ class Pm4Engine final : public QueueEngine {
   Pm4Engine(EngineEnv env, const SimQueue& queue, const gpu::GpuTarget& target);
 
   /// The register file as SET_SH_REG / SET_UCONFIG_REG left it (tests, and
-  /// later the shader interpreter's dispatch state).
+  /// the COMPUTE_* state DISPATCH_DIRECT hands the shader interpreter).
   std::optional<uint32_t> reg(uint32_t addr) const;
 
   /// Calls the INDIRECT_BUFFER `jump` that an AQL PM4-IB vendor packet
@@ -36,10 +36,12 @@ class Pm4Engine final : public QueueEngine {
   Exec dma_data(const pkt::DecodedPacket& p);
   Exec atomic_mem(const pkt::DecodedPacket& p);
   Exec indirect_buffer(const pkt::DecodedPacket& p);
+  Exec dispatch_direct(const pkt::DecodedPacket& p);
   bool write_reg(uint32_t addr, uint32_t value);
 
   std::vector<uint32_t> sh_regs_;
   std::vector<uint32_t> uconfig_regs_;
+  uint32_t rsrc3_reg_ = 0;        // COMPUTE_PGM_RSRC3 moves between generations
   uint64_t atomic_return_ = 0;    // COPY_DATA SRC_SEL=ATOMIC_RETURN_DATA
   bool wait_write_done_ = false;  // WR_WAIT_WR_REG wrote before blocking
   bool from_ring_ = true;         // the packet executing came from the stream

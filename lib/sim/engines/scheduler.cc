@@ -196,6 +196,16 @@ QueueOutcome EngineScheduler::outcome(uint32_t queue_id) const {
   return it->second.engine ? it->second.engine->outcome() : it->second.no_engine;
 }
 
+std::vector<std::pair<uint32_t, QueueOutcome>> EngineScheduler::stopped_queues() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::pair<uint32_t, QueueOutcome>> out;
+  for (const auto& [id, slot] : slots_) {
+    QueueOutcome o = slot.engine ? slot.engine->outcome() : slot.no_engine;
+    if (!o.active()) out.emplace_back(id, std::move(o));
+  }
+  return out;
+}
+
 std::optional<uint32_t> EngineScheduler::pm4_reg(uint32_t queue_id, uint32_t addr) const {
   std::lock_guard lock(mu_);
   auto it = slots_.find(queue_id);

@@ -56,6 +56,8 @@ class EngineScheduler final : public EngineHook {
 
   /// How a queue stands; kActive while it runs or waits.
   QueueOutcome outcome(uint32_t queue_id) const;
+  /// Every queue that has stopped (fault, error, unsupported, hang), by id.
+  std::vector<std::pair<uint32_t, QueueOutcome>> stopped_queues() const;
   /// A PM4 queue's register (SET_SH_REG / SET_UCONFIG_REG state).
   std::optional<uint32_t> pm4_reg(uint32_t queue_id, uint32_t addr) const;
   /// The ranges the engines wrote since the last call, in execution order.

@@ -1,0 +1,52 @@
+#pragma once
+// The shader interpreter as the engines' DispatchRunner: an AQL
+// KERNEL_DISPATCH (descriptor read through the queue's memory) or a PM4
+// DISPATCH_DIRECT (COMPUTE_* registers) runs on run_dispatch, every access
+// through the queue's page table, write log and fault plan.
+//
+// Scratch (the private segment) is host-side: run_dispatch gives each wave
+// private_segment_size bytes per lane, zeroed, at offset 0 of the private
+// aperture, and drops them when the wave ends. The queue's scratch BO (AQL:
+// amd_queue_t.scratch_backing_memory_location; PM4: the V# in the user SGPRs
+// or COMPUTE_DISPATCH_SCRATCH_BASE) is never touched, so scratch traffic is
+// not in the write log. UNVERIFIED: the CP's scratch setup (wave slot
+// offsets, the private segment buffer V#) is assumed, not modelled.
+//
+// Called under the scheduler's lock: one dispatch at a time.
+
+#include <cstdint>
+#include <string>
+
+#include "lib/sim/engines/dispatch_runner.h"
+#include "lib/sim/isa/dispatch.h"
+
+namespace amdrr::sim {
+class SimKfd;
+}  // namespace amdrr::sim
+
+namespace amdrr::sim::isa {
+
+class IsaDispatchRunner final : public DispatchRunner {
+ public:
+  /// `kfd` names each GPU's target (gfx942 or gfx90a); it must outlive the
+  /// runner's last dispatch.
+  explicit IsaDispatchRunner(const SimKfd& kfd) : kfd_(kfd) {}
+
+  DispatchResult run(const KernelDispatch& dispatch, sim::GpuMemory& mem) override;
+
+  /// Instructions per dispatch before it counts as a hang (reported as an
+  /// error of the dispatch naming the PC).
+  void set_instruction_limit(uint64_t limit) { instruction_limit_ = limit; }
+  /// The interpreter's outcome of the last dispatch that ran (tests, stats).
+  const DispatchOutcome& last_outcome() const { return last_; }
+  /// Instructions executed over all dispatches.
+  uint64_t instructions() const { return instructions_; }
+
+ private:
+  const SimKfd& kfd_;
+  uint64_t instruction_limit_ = DispatchSetup{}.instruction_limit;
+  DispatchOutcome last_;
+  uint64_t instructions_ = 0;
+};
+
+}  // namespace amdrr::sim::isa
