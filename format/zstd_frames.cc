@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 #include <xxhash.h>
+#define ZSTD_STATIC_LINKING_ONLY  // ZSTD_getFrameHeader
 #include <zstd.h>
 #include <zstd_errors.h>
 
@@ -119,11 +120,20 @@ FrameProbe probe_frame(std::span<const uint8_t> bytes) {
     }
     return probe;
   }
-  unsigned long long content = ZSTD_getFrameContentSize(bytes.data(), size);
-  if (content == ZSTD_CONTENTSIZE_ERROR || content == ZSTD_CONTENTSIZE_UNKNOWN) {
-    probe.error = "zstd frame without a content size (not written by amdrr)";
+  // amdrr writes every frame with its content size and content checksum. A
+  // frame without them is refused: one flipped header bit can clear the
+  // checksum flag, and damage in the data would then go unnoticed.
+  ZSTD_frameHeader header{};
+  if (ZSTD_getFrameHeader(&header, bytes.data(), size) != 0 ||
+      header.frameContentSize == ZSTD_CONTENTSIZE_UNKNOWN) {
+    probe.error = "zstd frame without a content size (damaged, or not written by amdrr)";
     return probe;
   }
+  if (!header.checksumFlag) {
+    probe.error = "zstd frame without a content checksum (damaged, or not written by amdrr)";
+    return probe;
+  }
+  unsigned long long content = header.frameContentSize;
   probe.kind = FrameProbe::Kind::kZstd;
   probe.size = size;
   probe.content_size = content;

@@ -154,6 +154,36 @@ TEST(TraceDamage, GarbageInsideAValidFrameIsCorruptNotACrash) {
   }
 }
 
+// One flipped header bit can clear a frame's checksum flag, after which
+// damaged data would decode silently (found by the random-corruption test):
+// a frame without a checksum is refused.
+TEST(TraceDamage, FrameWithoutAChecksumIsRefused) {
+  TempDir dir;
+  std::string path = dir.file("t.amdrr");
+  testing::write_many_frames(path, 3, 1 << 20);
+  auto bytes = testing::read_file(path);
+  std::string error;
+  auto reader = TraceReader::open(path, &error);
+  ASSERT_NE(reader, nullptr) << error;
+  while (reader->next()) {
+  }
+  const auto& frame = reader->frames()[1];
+  std::vector<uint8_t> content(frame.content_size);
+  ASSERT_EQ(ZSTD_decompress(content.data(), content.size(), bytes.data() + frame.offset,
+                            frame.compressed_size),
+            content.size());
+  std::vector<uint8_t> plain(ZSTD_compressBound(content.size()));
+  size_t n = ZSTD_compress(plain.data(), plain.size(), content.data(), content.size(), 1);
+  ASSERT_FALSE(ZSTD_isError(n));  // ZSTD_compress writes no checksum
+  std::vector<uint8_t> hostile(bytes.begin(), bytes.begin() + static_cast<long>(frame.offset));
+  hostile.insert(hostile.end(), plain.begin(), plain.begin() + static_cast<long>(n));
+  testing::write_file(path, hostile);
+  Scan s = scan(path);
+  ASSERT_TRUE(s.opened) << s.open_error;
+  EXPECT_EQ(s.end, TraceEnd::kCorrupt);
+  EXPECT_NE(s.message.find("without a content checksum"), std::string::npos) << s.message;
+}
+
 TEST(TraceDamage, RawFrameFromTheSignalPathIsValidZstd) {
   TempDir dir;
   for (size_t size : {size_t{0}, size_t{1}, size_t{128 * 1024}, size_t{300 * 1024 + 5}}) {
