@@ -26,6 +26,25 @@ bool has_carry_out(const OpInfo* op) {
          (op->format == Format::kVop2 && p.size() > 1 && p[1] == 'V');
 }
 
+// GFX9 16-bit ops that keep the high half of the destination (LLVM's
+// GCNSubtarget::zeroesHigh16BitsOfDest is false for them on GFX9; every other
+// 16-bit VALU result zeroes it). UNVERIFIED beyond LLVM's model.
+bool keeps_high16(std::string_view n) {
+  return n == "v_mad_f16" || n == "v_mad_u16" || n == "v_mad_i16" || n == "v_fma_f16" ||
+         n == "v_div_fixup_f16";
+}
+
+uint8_t traits_of(const OpInfo* op) {
+  std::string_view p = op->pattern, n = op->name;
+  uint8_t t = 0;
+  if (p.find('f') != std::string_view::npos) t |= kTraitAccSrc0;
+  if (p.find('e') != std::string_view::npos) t |= kTraitAccDst;
+  if (n.find("mac_") != std::string_view::npos) t |= kTraitMac;
+  if (!p.empty() && p.back() == 'V') t |= kTraitCondSgpr;
+  if (keeps_high16(n)) t |= kTraitKeepHi16;
+  return t;
+}
+
 class Reader {
  public:
   explicit Reader(std::span<const uint8_t> b) : b_(b) {}
@@ -279,6 +298,7 @@ DecodeResult Decoder::decode(std::span<const uint8_t> bytes) const {
     }
   }
   in.op = op;
+  in.traits = traits_of(op);
   r.status = DecodeStatus::kOk;
   return r;
 }

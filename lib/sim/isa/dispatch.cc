@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <deque>
 #include <memory>
 #include <unordered_map>
 
@@ -21,6 +22,7 @@ struct Bound {
   Bound() {
     SemanticsMap m;
     add_salu_ops(m);
+    add_sopp_ops(m);
     add_valu_int_ops(m);
     add_valu_fp_ops(m);
     add_valu_special_ops(m);
@@ -38,6 +40,9 @@ const Bound& bound() {
   return b;
 }
 
+// Code from the entry point up to this many bytes is cached in a dense table.
+constexpr uint64_t kNearBytes = 1 << 20;
+
 class Runner {
  public:
   Runner(const DispatchSetup& s, GpuMemory& mem) : s_(s), mem_(mem), dec_(s.target), ctx_{s, mem} {}
@@ -45,7 +50,14 @@ class Runner {
   DispatchOutcome run();
 
  private:
-  const DecodeResult& fetch(uint64_t pc);
+  // A decoded instruction with its semantics, cached per PC for the dispatch
+  // (the code is not expected to change while it runs).
+  struct Decoded {
+    DecodeResult d;
+    Semantics sem;
+  };
+  const Decoded& fetch(uint64_t pc);
+  const Decoded& decode_at(uint64_t pc);
   void init_wave(Wave& w, const uint32_t wg[3], uint32_t wave_index, uint32_t first_thread);
   bool run_group(const uint32_t wg[3]);
   void stop(DispatchOutcome::Kind k, const Wave& w, const Instruction* in);
@@ -54,7 +66,11 @@ class Runner {
   GpuMemory& mem_;
   Decoder dec_;
   ExecContext ctx_;
-  std::unordered_map<uint64_t, DecodeResult> cache_;
+  // PCs from code_address on index a dense table (dword granule); others
+  // (code before the entry point) go through a map.
+  std::vector<uint32_t> near_;  // (pc - code_address) / 4 -> decoded_ index + 1
+  std::unordered_map<uint64_t, uint32_t> far_;
+  std::deque<Decoded> decoded_;
   DispatchOutcome out_;
   uint32_t vgprs_ = 0;
   uint32_t group_threads_ = 0;
@@ -64,18 +80,35 @@ class Runner {
   Workgroup group_;
 };
 
-const DecodeResult& Runner::fetch(uint64_t pc) {
-  auto it = cache_.find(pc);
-  if (it != cache_.end()) return it->second;
+const Runner::Decoded& Runner::fetch(uint64_t pc) {
+  uint64_t off = pc - s_.code_address;
+  if (off < kNearBytes && (off & 3) == 0) {
+    size_t i = static_cast<size_t>(off >> 2);
+    if (i < near_.size() && near_[i]) return decoded_[near_[i] - 1];
+    const Decoded& d = decode_at(pc);
+    if (i >= near_.size()) near_.resize(std::max(i + 1, near_.size() * 2), 0);
+    near_[i] = static_cast<uint32_t>(decoded_.size());
+    return d;
+  }
+  auto it = far_.find(pc);
+  if (it != far_.end()) return decoded_[it->second - 1];
+  const Decoded& d = decode_at(pc);
+  far_.emplace(pc, static_cast<uint32_t>(decoded_.size()));
+  return d;
+}
+
+const Runner::Decoded& Runner::decode_at(uint64_t pc) {
   uint8_t bytes[12] = {};
   size_t n = 0;
   // Read as much of the 12 bytes as is mapped: an instruction at the end of
   // a mapping may be shorter than 12 bytes.
   for (; n < sizeof bytes; n += 4)
     if (!mem_.read(pc + n, bytes + n, 4).ok) break;
-  DecodeResult r = dec_.decode(std::span<const uint8_t>(bytes, n));
-  if (n == 0) r.status = DecodeStatus::kTruncated;
-  return cache_.emplace(pc, r).first->second;
+  Decoded d{dec_.decode(std::span<const uint8_t>(bytes, n)), {}};
+  if (n == 0) d.d.status = DecodeStatus::kTruncated;
+  if (d.d.status == DecodeStatus::kOk) d.sem = bound().by_op[op_index(d.d.inst.op)];
+  decoded_.push_back(d);
+  return decoded_.back();
 }
 
 void Runner::stop(DispatchOutcome::Kind k, const Wave& w, const Instruction* in) {
@@ -161,7 +194,6 @@ bool Runner::run_group(const uint32_t wg[3]) {
   uint32_t lds = std::max<uint32_t>(s_.group_segment_size, (s_.rsrc2 >> 15 & 0x1ff) * 512);
   group_.lds.assign(lds, 0);
   for (uint32_t i = 0; i < waves_per_group_; ++i) init_wave(waves_[i], wg, i, i * kLanes);
-  const Bound& b = bound();
   for (;;) {
     bool progressed = false, any_running = false;
     for (uint32_t i = 0; i < waves_per_group_; ++i) {
@@ -169,15 +201,15 @@ bool Runner::run_group(const uint32_t wg[3]) {
       if (w.done || w.at_barrier) continue;
       any_running = true;
       for (;;) {
-        const DecodeResult& d = fetch(w.pc);
-        if (d.status != DecodeStatus::kOk) {
-          stop(DispatchOutcome::Kind::kIllegalInstruction, w, &d.inst);
-          out_.message = d.status == DecodeStatus::kTruncated ? "instruction fetch outside memory"
-                                                              : "illegal encoding";
+        const Decoded& d = fetch(w.pc);
+        if (d.d.status != DecodeStatus::kOk) {
+          stop(DispatchOutcome::Kind::kIllegalInstruction, w, &d.d.inst);
+          out_.message = d.d.status == DecodeStatus::kTruncated ? "instruction fetch outside memory"
+                                                                : "illegal encoding";
           return false;
         }
-        const Instruction& in = d.inst;
-        const Semantics& sem = b.by_op[op_index(in.op)];
+        const Instruction& in = d.d.inst;
+        const Semantics& sem = d.sem;
         if (!sem.fn) {
           stop(DispatchOutcome::Kind::kUnsupported, w, &in);
           out_.message = "unsupported by the emulator";

@@ -37,6 +37,16 @@ enum SrcCode : uint16_t {
 
 enum class Encoding : uint8_t { kNative, kVop3, kSdwa, kDpp };
 
+/// Facts about an instruction's table entry that the interpreter needs on
+/// every execution, derived once by the decoder (Instruction::traits).
+enum InstTrait : uint8_t {
+  kTraitAccSrc0 = 1,    // src0 is an AGPR (pattern 'f')
+  kTraitAccDst = 2,     // the destination is an AGPR (pattern 'e')
+  kTraitMac = 4,        // v_mac / v_fmac: the destination is also source 2
+  kTraitCondSgpr = 8,   // VOP3: the condition / carry-in is an SGPR pair (pattern ends 'V')
+  kTraitKeepHi16 = 16,  // a 16-bit result that keeps the other half of its VGPR
+};
+
 struct Instruction {
   const OpInfo* op = nullptr;
   Encoding encoding = Encoding::kNative;
@@ -44,6 +54,7 @@ struct Instruction {
   uint32_t word[3] = {};
   uint32_t literal = 0;
   bool has_literal = false;
+  uint8_t traits = 0;  // InstTrait bits
 
   // Operands. VALU/SALU: src codes (VGPRs are 256 + n); dst is a register
   // number in the file the pattern says; sdst is the VOP3b carry-out or the

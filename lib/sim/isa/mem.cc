@@ -2,6 +2,8 @@
 // and DS. FLAT addresses in the shared (LDS) or private aperture are routed
 // there; everything else goes through GpuMemory, whose faults stop the wave.
 
+#include <algorithm>
+#include <bit>
 #include <cstring>
 #include <deque>
 
@@ -69,6 +71,11 @@ uint32_t& vreg(Wave& w, uint32_t r, int lane) {
 // Writes a loaded element into the destination VGPRs (d16 halves, sign extension).
 void put_loaded(Wave& w, uint32_t dst, int lane, const MemDesc& d, const uint8_t* buf) {
   if (d.bytes >= 4) {
+    if (dst + d.bytes / 4 <= w.vgpr.size()) {
+      for (uint32_t i = 0; i < d.bytes / 4; ++i)
+        std::memcpy(&w.vgpr[dst + i][lane], buf + 4 * i, 4);
+      return;
+    }
     for (uint32_t i = 0; i < d.bytes / 4; ++i) std::memcpy(&vreg(w, dst + i, lane), buf + 4 * i, 4);
     return;
   }
@@ -87,6 +94,10 @@ void put_loaded(Wave& w, uint32_t dst, int lane, const MemDesc& d, const uint8_t
 }
 
 void get_stored(Wave& w, uint32_t src, int lane, const MemDesc& d, uint8_t* buf) {
+  if (d.bytes >= 4 && src + d.bytes / 4 <= w.vgpr.size()) {
+    for (uint32_t i = 0; i < d.bytes / 4; ++i) std::memcpy(buf + 4 * i, &w.vgpr[src + i][lane], 4);
+    return;
+  }
   if (d.bytes >= 4) {
     for (uint32_t i = 0; i < d.bytes / 4; ++i) std::memcpy(buf + 4 * i, &vreg(w, src + i, lane), 4);
     return;
@@ -118,12 +129,70 @@ uint64_t flat_address(Wave& w, const Instruction& in, int lane, bool* vaddr_64) 
   return a + static_cast<uint64_t>(static_cast<int64_t>(in.offset));
 }
 
+// A wave's global access as one GpuMemory access when the active lanes'
+// elements lie within kMaxSpan bytes: a load reads the span once, a store
+// writes it once when the lanes tile it exactly (no gaps, no overlaps). The
+// span is checked against the page table like any access; when it faults,
+// or the lanes do not fit, the caller takes the per-lane path, which
+// reports the first faulting lane as before. Returns whether it was done.
+constexpr uint64_t kMaxSpan = 4096;
+
+bool wave_span_access(Wave& w, const Instruction& in, ExecContext& ctx, const MemDesc& d,
+                      uint64_t exec, const uint64_t* addr) {
+  uint64_t lo = ~0ull, hi = 0;
+  for (uint64_t m = exec; m; m &= m - 1) {
+    int l = std::countr_zero(m);
+    lo = std::min(lo, addr[l]);
+    hi = std::max(hi, addr[l] + d.bytes);
+  }
+  if (hi <= lo || hi - lo > kMaxSpan) return false;
+  uint8_t buf[kMaxSpan];
+  size_t n = static_cast<size_t>(hi - lo);
+  if (!d.store) {
+    if (!ctx.mem.read(lo, buf, n).ok) return false;
+    for (uint64_t m = exec; m; m &= m - 1) {
+      int l = std::countr_zero(m);
+      put_loaded(w, in.vdst, l, d, buf + (addr[l] - lo));
+    }
+    return true;
+  }
+  if (static_cast<uint64_t>(std::popcount(exec)) * d.bytes != n) return false;
+  uint64_t slots = 0;  // n / bytes <= 64 slots, one per lane
+  for (uint64_t m = exec; m; m &= m - 1) {
+    int l = std::countr_zero(m);
+    uint64_t off = addr[l] - lo;
+    if (off % d.bytes) return false;
+    uint64_t bit = 1ull << (off / d.bytes);
+    if (slots & bit) return false;
+    slots |= bit;
+    get_stored(w, in.data0, l, d, buf + off);
+  }
+  return ctx.mem.write(lo, buf, n).ok;
+}
+
 Step exec_flat(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux) {
   const MemDesc& d = *static_cast<const MemDesc*>(aux);
   LaneMemory lm(w, ctx);
   uint64_t exec = w.exec();
   bool scratch = in.op->format == Format::kScratch;
   bool flat = in.op->format == Format::kFlat;
+  if (!scratch && d.atomic == AtomicOp::kNone && exec) {
+    uint64_t addr[kLanes];
+    bool global = true;
+    bool saddr = !flat && (in.saddr & 0x7f) != 0x7f;
+    uint64_t base = static_cast<uint64_t>(static_cast<int64_t>(in.offset));
+    if (saddr) base += w.sgpr64(in.saddr);
+    const uint32_t* v_lo = w.vgpr[in.addr % w.vgpr.size()].data();
+    const uint32_t* v_hi = w.vgpr[(in.addr + 1) % w.vgpr.size()].data();
+    for (uint64_t m = exec; m; m &= m - 1) {
+      int l = std::countr_zero(m);
+      addr[l] = base + (saddr ? uint64_t{v_lo[l]} : v_lo[l] | uint64_t{v_hi[l]} << 32);
+      if (flat && (addr[l] - ctx.setup.shared_aperture_base < kApertureSize ||
+                   addr[l] - ctx.setup.private_aperture_base < kApertureSize))
+        global = false;
+    }
+    if (global && wave_span_access(w, in, ctx, d, exec, addr)) return Step::kNext;
+  }
   for (int l = 0; l < kLanes; ++l) {
     if (!(exec >> l & 1)) continue;
     bool v64;

@@ -93,7 +93,10 @@ std::string with_mods(std::string s, const Instruction& in, int i) {
 
 std::string bit_list(uint32_t v, int n) {
   std::string s = "[";
-  for (int i = 0; i < n; ++i) s += (i ? "," : "") + std::to_string(v >> i & 1);
+  for (int i = 0; i < n; ++i) {
+    if (i) s += ',';
+    s += std::to_string(v >> i & 1);  // append, not "x" + string: g++ 12 -O3 -Wrestrict
+  }
   return s + "]";
 }
 
@@ -147,7 +150,7 @@ std::string sopp_operand(const Instruction& in) {
   if (n == "s_endpgm" || n == "s_barrier" || n == "s_wakeup" || n == "s_icache_inv" ||
       n == "s_ttracedata" || n == "s_set_gpr_idx_off" || n == "s_endpgm_ordered_ps_done" ||
       n == "s_endpgm_saved") {
-    return v ? " " + std::to_string(v) : "";
+    return v ? std::string(" ").append(std::to_string(v)) : std::string();
   }
   if (n == "s_waitcnt") {
     uint32_t vm = (v & 0xf) | (v >> 14 & 3) << 4, exp = v >> 4 & 7, lgkm = v >> 8 & 0xf;
@@ -159,8 +162,8 @@ std::string sopp_operand(const Instruction& in) {
   }
   if (n.starts_with("s_branch") || n.starts_with("s_cbranch") || n == "s_nop" || n == "s_sleep" ||
       n == "s_setprio" || n == "s_trap" || n == "s_incperflevel" || n == "s_decperflevel")
-    return " " + std::to_string(v);
-  return " " + hex(v);
+    return std::string(" ").append(std::to_string(v));
+  return std::string(" ").append(hex(v));
 }
 
 std::string hwreg_text(uint32_t v) {

@@ -3,6 +3,7 @@
 // instructions by mnemonic; the interpreter resolves them once per entry of
 // the opcode table.
 
+#include <bit>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -20,7 +21,10 @@ struct Semantics {
 
 using SemanticsMap = std::unordered_map<std::string, Semantics>;
 
-// VALU: per-lane functions with a common operand driver.
+// VALU: per-lane functions with a common operand driver. Each op is written
+// as a per-lane lambda; fn() instantiates run_batch with it, so the driver
+// makes one call per instruction and the lambda is inlined into the lane loop
+// (no indirect call per lane).
 struct LaneArgs {
   uint64_t s[3];
   bool carry;  // carry-in / condition bit (vcc or the SGPR-pair source)
@@ -28,7 +32,56 @@ struct LaneArgs {
   uint32_t mode;
   uint64_t k;  // the literal (v_fmamk / v_fmaak)
 };
-using LaneFn = uint64_t (*)(LaneArgs&);
+
+/// One instruction's lanes: sources after every input modifier, results out.
+struct LaneBatch {
+  const uint64_t* s[3];  // kLanes values each
+  uint64_t cond;         // carry-in / condition bits
+  uint64_t mask;         // lanes to compute
+  uint32_t mode;
+  uint64_t k;
+  uint64_t* out;       // kLanes results
+  uint64_t carry_out;  // LaneArgs::carry after each computed lane
+};
+using BatchFn = void (*)(LaneBatch&);
+
+template <typename F>
+void run_batch(LaneBatch& b) {
+  LaneArgs a{};
+  a.mode = b.mode;
+  a.k = b.k;
+  uint64_t carry_out = 0;
+  if (b.mask == ~0ull) {  // every lane: a plain loop the compiler can unroll
+    for (int l = 0; l < 64; ++l) {
+      a.s[0] = b.s[0][l];
+      a.s[1] = b.s[1][l];
+      a.s[2] = b.s[2][l];
+      a.carry = b.cond >> l & 1;
+      a.lane = static_cast<uint32_t>(l);
+      b.out[l] = F{}(a);
+      carry_out |= uint64_t{a.carry} << l;
+    }
+    b.carry_out = carry_out;
+    return;
+  }
+  for (uint64_t m = b.mask; m; m &= m - 1) {
+    int l = std::countr_zero(m);
+    a.s[0] = b.s[0][l];
+    a.s[1] = b.s[1][l];
+    a.s[2] = b.s[2][l];
+    a.carry = b.cond >> l & 1;
+    a.lane = static_cast<uint32_t>(l);
+    b.out[l] = F{}(a);
+    carry_out |= uint64_t{a.carry} << l;
+  }
+  b.carry_out = carry_out;
+}
+
+/// The batch function of a capture-less per-lane lambda.
+template <typename F>
+constexpr BatchFn fn(F) {
+  return run_batch<F>;
+}
 
 enum class ValuKind : uint8_t {
   kWrite,      // VGPR result
@@ -39,8 +92,9 @@ enum class ValuKind : uint8_t {
 };
 
 struct ValuOp {
-  LaneFn fn;
+  BatchFn fn;
   ValuKind kind;
+  BatchFn clamped = nullptr;  // the integer op with VOP3 clamp (saturation)
 };
 
 Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux);
@@ -51,5 +105,6 @@ void add_valu_fp_ops(SemanticsMap& m);
 void add_valu_special_ops(SemanticsMap& m);
 void add_mem_ops(SemanticsMap& m);
 void add_ds_ops(SemanticsMap& m);
+void add_sopp_ops(SemanticsMap& m);
 
 }  // namespace amdrr::sim::isa

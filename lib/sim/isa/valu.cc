@@ -5,21 +5,13 @@
 
 #include <cfenv>
 #include <cstring>
+#include <string>
 
 #include "lib/sim/isa/operands.h"
 #include "lib/sim/isa/semantics.h"
 
 namespace amdrr::sim::isa {
 namespace {
-
-struct SrcView {
-  const uint32_t* lo = nullptr;
-  const uint32_t* hi = nullptr;
-  uint64_t k = 0;
-  uint64_t get(uint32_t lane) const {
-    return lo ? (lo[lane] | (hi ? uint64_t{hi[lane]} << 32 : 0)) : k;
-  }
-};
 
 // DPP source lane for `lane`, or -1 when the source lane is invalid.
 int dpp_lane(uint32_t ctrl, int lane) {
@@ -139,19 +131,23 @@ Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux
   const ValuOp& vop = *static_cast<const ValuOp*>(aux);
   const OpInfo& op = *in.op;
   const uint8_t widths[3] = {op.src0, op.src1, op.src2};
-  std::string_view pat = op.pattern;
   bool fp_op = op.fp != 0;
   bool has_mods = in.abs || in.neg;
+  BatchFn compute = vop.fn;
   if (in.clamp && !fp_op) {
-    ctx.message = "integer clamp (saturation)";
-    return Step::kUnsupported;
+    if (!vop.clamped) {
+      ctx.message = std::string("integer clamp (saturation) of ") + op.name;
+      return Step::kUnsupported;
+    }
+    compute = vop.clamped;
   }
-  if (in.op_sel && op.format != Format::kVop3p) {
-    ctx.message = "op_sel";
-    return Step::kUnsupported;
-  }
+  // VOP3 op_sel (GFX9 16-bit VOP3 ops): bits 0-2 pick the high half of a
+  // 16-bit source, bit 3 writes the high half of the destination.
+  uint8_t op_sel = op.format != Format::kVop3p ? in.op_sel : 0;
 
-  SrcView src[3];
+  // Gather each source for every lane (inactive lanes are computed over but
+  // never written), then apply the input modifiers source by source.
+  alignas(64) uint64_t vals[3][kLanes];
   int nsrc = 0;
   for (int i = 0; i < 3; ++i) {
     if (!widths[i]) continue;
@@ -159,47 +155,40 @@ Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux
     uint32_t code = in.src[i];
     if (code >= kSrcVgpr0) {
       uint32_t r = code - kSrcVgpr0;
-      if (i == 0 && pat.find('f') != std::string_view::npos) r += w.accum_offset;
+      if (i == 0 && (in.traits & kTraitAccSrc0)) r += w.accum_offset;
       if (r + widths[i] > w.vgpr.size()) {
         ctx.message = "VGPR beyond the allocation";
         return Step::kUnsupported;
       }
-      src[i].lo = w.vgpr[r].data();
-      if (widths[i] >= 2) src[i].hi = w.vgpr[r + 1].data();
+      const uint32_t* lo = w.vgpr[r].data();
+      if (widths[i] >= 2) {
+        const uint32_t* hi = w.vgpr[r + 1].data();
+        for (int l = 0; l < kLanes; ++l) vals[i][l] = lo[l] | uint64_t{hi[l]} << 32;
+      } else {
+        for (int l = 0; l < kLanes; ++l) vals[i][l] = lo[l];
+      }
     } else {
-      src[i].k = scalar_src(w, in, code, widths[i], op.fp, ctx.setup);
+      uint64_t k = scalar_src(w, in, code, widths[i], op.fp, ctx.setup);
+      for (int l = 0; l < kLanes; ++l) vals[i][l] = k;
     }
   }
+  for (int i = nsrc; i < 3; ++i) std::memset(vals[i], 0, sizeof vals[i]);
   // Carry-in / condition source: vcc in the 32-bit encodings, an SGPR pair in VOP3.
   uint64_t cond = w.vcc();
-  if (in.encoding == Encoding::kVop3 && !pat.empty() && pat.back() == 'V')
-    cond = w.sgpr64(in.src[2]);
+  if (in.encoding == Encoding::kVop3 && (in.traits & kTraitCondSgpr)) cond = w.sgpr64(in.src[2]);
 
   uint32_t mode = w.mode;
   uint32_t denorm = fp_op ? (op.fp == 32 ? mode >> 4 & 3 : mode >> 6 & 3) : 3;
   uint32_t round = fp_op ? (op.fp == 32 ? mode & 3 : mode >> 2 & 3) : 0;
   bool flush_in = denorm == 0 || denorm == 2;
   bool flush_out = denorm == 0 || denorm == 1;
-  int old_round = 0;
-  if (round) {
-    static constexpr int kRound[] = {FE_TONEAREST, FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO};
-    old_round = std::fegetround();
-    std::fesetround(kRound[round]);
-  }
 
   uint64_t exec = w.exec();
   uint64_t write_mask = exec;
   bool dpp = in.encoding == Encoding::kDpp, sdwa = in.encoding == Encoding::kSdwa;
-  if (dpp) {
-    for (int l = 0; l < kLanes; ++l) {
-      if (!(in.row_mask >> (l >> 4) & 1) || !(in.bank_mask >> ((l >> 2) & 3) & 1))
-        write_mask &= ~(1ull << l);
-    }
-  }
-  uint64_t result_bits = 0;
   uint32_t dst_dwords = op.dst;
   uint32_t dst = in.dst;
-  if (pat.find('e') != std::string_view::npos) dst += w.accum_offset;
+  if (in.traits & kTraitAccDst) dst += w.accum_offset;
   bool writes_vgpr =
       vop.kind != ValuKind::kCompare && vop.kind != ValuKind::kCompareX && dst_dwords;
   if (writes_vgpr && dst + dst_dwords > w.vgpr.size()) {
@@ -207,74 +196,106 @@ Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux
     return Step::kUnsupported;
   }
   // v_fmac / v_mac accumulate into their destination: it is source 2.
-  if (std::string_view(op.name).find("mac_") != std::string_view::npos && !widths[2]) {
-    src[2].lo = w.vgpr[dst].data();
-    if (dst_dwords >= 2) src[2].hi = w.vgpr[dst + 1].data();
+  if ((in.traits & kTraitMac) && !widths[2]) {
+    const uint32_t* lo = w.vgpr[dst].data();
+    const uint32_t* hi = dst_dwords >= 2 ? w.vgpr[dst + 1].data() : nullptr;
+    for (int l = 0; l < kLanes; ++l) vals[2][l] = lo[l] | (hi ? uint64_t{hi[l]} << 32 : 0);
     nsrc = 3;
   }
-  uint64_t results[kLanes];
-  LaneArgs a{};
-  a.mode = mode;
-  a.k = in.literal;
-  for (int l = 0; l < kLanes; ++l) {
-    if (!(write_mask >> l & 1)) continue;
-    a.lane = static_cast<uint32_t>(l);
-    for (int i = 0; i < nsrc; ++i) {
-      uint64_t v;
-      uint32_t width_i = widths[i] ? widths[i] : dst_dwords;
-      if (dpp && i == 0) {
-        int s = dpp_lane(in.dpp_ctrl, l);
-        if (s == -2) {  // row_bcast: lane 15 of the previous row / lane 31 into rows 2-3
-          bool b15 = in.dpp_ctrl == 0x142;
-          int row = l >> 4;
-          s = b15 ? (row >= 1 ? row * 16 - 1 : -1) : (row >= 2 ? 31 : -1);
-        }
-        if (s < 0 || !(exec >> s & 1)) {
-          if (!in.bound_ctrl) {
-            write_mask &= ~(1ull << l);
-            goto next_lane;
-          }
-          v = 0;
-        } else {
-          v = src[0].get(static_cast<uint32_t>(s));
-        }
-      } else {
-        v = src[i].get(static_cast<uint32_t>(l));
-      }
-      if (sdwa && i < 2) v = sdwa_select(v, in.src_sel[i], in.src_sext[i]);
-      if (has_mods && fp_op && i < 3) {
-        uint64_t sm = sign_mask(width_i, op.fp);
-        if (in.abs >> i & 1) v &= ~sm;
-        if (in.neg >> i & 1) v ^= sm;
-      }
-      if (fp_op && flush_in) v = flush(v, op.fp, width_i);
-      a.s[i] = v;
-    }
-    a.carry = cond >> l & 1;
-    {
-      uint64_t r = vop.fn(a);
-      if (writes_vgpr) {
-        if (fp_op && (in.omod || in.clamp)) r = output_mods(r, in, op.fp, dst_dwords);
-        if (fp_op && flush_out && vop.kind == ValuKind::kWrite) r = flush(r, op.fp, dst_dwords);
-        results[l] = r;
-        if ((vop.kind == ValuKind::kCarryOut || vop.kind == ValuKind::kCarryOnly) && a.carry)
-          result_bits |= 1ull << l;
-      } else if (r & 1) {
-        result_bits |= 1ull << l;
-      }
-    }
-  next_lane:;
-  }
-  if (round) std::fesetround(old_round);
-
-  if (writes_vgpr) {
+  if (dpp) {
+    uint64_t moved[kLanes];
     for (int l = 0; l < kLanes; ++l) {
-      if (!(write_mask >> l & 1)) continue;
+      moved[l] = 0;
+      if (!(in.row_mask >> (l >> 4) & 1) || !(in.bank_mask >> ((l >> 2) & 3) & 1)) {
+        write_mask &= ~(1ull << l);
+        continue;
+      }
+      int s = dpp_lane(in.dpp_ctrl, l);
+      if (s == -2) {  // row_bcast: lane 15 of the previous row / lane 31 into rows 2-3
+        bool b15 = in.dpp_ctrl == 0x142;
+        int row = l >> 4;
+        s = b15 ? (row >= 1 ? row * 16 - 1 : -1) : (row >= 2 ? 31 : -1);
+      }
+      if (s < 0 || !(exec >> s & 1)) {
+        if (!in.bound_ctrl) write_mask &= ~(1ull << l);
+      } else {
+        moved[l] = vals[0][s];
+      }
+    }
+    std::memcpy(vals[0], moved, sizeof moved);
+  }
+  for (int i = 0; i < nsrc; ++i) {
+    uint64_t* v = vals[i];
+    uint32_t width_i = widths[i] ? widths[i] : dst_dwords;
+    if (sdwa && i < 2)
+      for (int l = 0; l < kLanes; ++l) v[l] = sdwa_select(v[l], in.src_sel[i], in.src_sext[i]);
+    if ((op_sel >> i & 1) && width_i == 1)
+      for (int l = 0; l < kLanes; ++l) v[l] = v[l] >> 16 & 0xffff;
+    if (has_mods && fp_op) {
+      uint64_t sm = sign_mask(width_i, op.fp);
+      uint64_t clear = (in.abs >> i & 1) ? ~sm : ~0ull, flip = (in.neg >> i & 1) ? sm : 0;
+      for (int l = 0; l < kLanes; ++l) v[l] = (v[l] & clear) ^ flip;
+    }
+    if (fp_op && flush_in)
+      for (int l = 0; l < kLanes; ++l) v[l] = flush(v[l], op.fp, width_i);
+  }
+
+  alignas(64) uint64_t results[kLanes];
+  LaneBatch b{{vals[0], vals[1], vals[2]}, cond, write_mask, mode, in.literal, results, 0};
+  if (round) {
+    static constexpr int kRound[] = {FE_TONEAREST, FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO};
+    int old_round = std::fegetround();
+    std::fesetround(kRound[round]);
+    compute(b);
+    std::fesetround(old_round);
+  } else {
+    compute(b);
+  }
+
+  uint64_t result_bits = 0;
+  if (writes_vgpr) {
+    if (vop.kind == ValuKind::kCarryOut || vop.kind == ValuKind::kCarryOnly)
+      result_bits = b.carry_out & b.mask;
+    bool post = fp_op && (in.omod || in.clamp || (flush_out && vop.kind == ValuKind::kWrite));
+    // 16-bit results: op_sel[3] puts the result in the high half (the low
+    // half kept); the GFX9 mad/fma/div_fixup f16/u16/i16 keep the high half.
+    // UNVERIFIED: op_sel[3] keeps the other half for every 16-bit op.
+    bool hi16 = op_sel >> 3 & 1, keep16 = hi16 || (in.traits & kTraitKeepHi16);
+    uint32_t* d0 = w.vgpr[dst].data();
+    if (!post && !keep16 && !sdwa && dst_dwords <= 2) {  // the common case, without per-lane tests
+      uint32_t* d1 = dst_dwords == 2 ? w.vgpr[dst + 1].data() : nullptr;
+      if (write_mask == ~0ull) {
+        for (int l = 0; l < kLanes; ++l) d0[l] = static_cast<uint32_t>(results[l]);
+        if (d1)
+          for (int l = 0; l < kLanes; ++l) d1[l] = static_cast<uint32_t>(results[l] >> 32);
+      } else {
+        for (uint64_t m = write_mask; m; m &= m - 1) {
+          int l = std::countr_zero(m);
+          d0[l] = static_cast<uint32_t>(results[l]);
+          if (d1) d1[l] = static_cast<uint32_t>(results[l] >> 32);
+        }
+      }
+      write_mask = 0;  // written
+    }
+    for (uint64_t m = write_mask; m; m &= m - 1) {
+      int l = std::countr_zero(m);
       uint64_t r = results[l];
-      if (sdwa) r = sdwa_dst(w.vgpr[dst][l], static_cast<uint32_t>(r), in.dst_sel, in.dst_unused);
-      w.vgpr[dst][l] = static_cast<uint32_t>(r);
+      if (post) {
+        if (in.omod || in.clamp) r = output_mods(r, in, op.fp, dst_dwords);
+        if (flush_out && vop.kind == ValuKind::kWrite) r = flush(r, op.fp, dst_dwords);
+      }
+      if (keep16) {
+        r = hi16 ? (d0[l] & 0xffffu) | (r & 0xffff) << 16 : (d0[l] & 0xffff0000u) | (r & 0xffff);
+      }
+      if (sdwa) r = sdwa_dst(d0[l], static_cast<uint32_t>(r), in.dst_sel, in.dst_unused);
+      d0[l] = static_cast<uint32_t>(r);
       for (uint32_t d = 1; d < dst_dwords; ++d)
         w.vgpr[dst + d][l] = static_cast<uint32_t>(r >> (32 * d));
+    }
+  } else {
+    for (uint64_t m = write_mask; m; m &= m - 1) {
+      int l = std::countr_zero(m);
+      result_bits |= (results[l] & 1) << l;
     }
   }
   if (vop.kind != ValuKind::kWrite) {

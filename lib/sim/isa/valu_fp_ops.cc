@@ -7,6 +7,7 @@
 // UNVERIFIED: NaN results are not canonicalised to the hardware's quiet NaN.
 
 #include <algorithm>
+#include <bit>
 #include <cfenv>
 #include <cmath>
 #include <limits>
@@ -21,11 +22,6 @@ namespace {
 using u64 = uint64_t;
 using K = ValuKind;
 using h16 = _Float16;
-
-template <typename F>
-constexpr LaneFn fn(F f) {
-  return +f;
-}
 
 float f0(const LaneArgs& a) {
   return as_f32(a.s[0]);
@@ -105,14 +101,78 @@ T div_fixup(T q, T den, T num) {
   return sign ? -std::fabs(q) : std::fabs(q);
 }
 
-// UNVERIFIED: v_div_scale for operands whose exponents are far apart (the
-// hardware rescales by 2^±64 / 2^±128 and sets VCC); this returns the
-// operand unscaled with VCC clear, exact for the ordinary range.
+// Biased exponent field of an fp32 / fp64 value.
+inline int exponent_of(float v) {
+  return static_cast<int>(std::bit_cast<uint32_t>(v) >> 23 & 0xff);
+}
+inline int exponent_of(double v) {
+  return static_cast<int>(std::bit_cast<uint64_t>(v) >> 52 & 0x7ff);
+}
+// "== DENORM" of the ISA's div_scale pseudo-code: below the smallest normal
+// magnitude, including a quotient that underflows to zero (1e-300 / 1e300
+// must take the numerator-scaling branch, or the "tiny numerator" branch
+// would scale a huge denominator into infinity).
+template <typename T>
+bool is_denormal(T v) {
+  return std::fabs(v) < std::numeric_limits<T>::min();
+}
+
+// Parameters of the division scaling: how far apart the exponents may be,
+// the scale 2^kScale, and the exponent below which a numerator is "tiny".
+template <typename T>
+struct DivScaleParams;
+template <>
+struct DivScaleParams<float> {
+  static constexpr int kExpDiff = 96, kScale = 64, kTinyNum = 23, kBias = 127;
+};
+template <>
+struct DivScaleParams<double> {
+  static constexpr int kExpDiff = 768, kScale = 128, kTinyNum = 53, kBias = 1023;
+};
+
+// v_div_scale (CDNA3 ISA pseudo-code): s0 is the value to scale (the
+// denominator or the numerator; LLVM's fdiv expansion calls it once with
+// each), den = S1, num = S2. Where both operands are scaled alike, the
+// quotient is unchanged and VCC stays clear; where only one is, VCC tells
+// v_div_fmas to undo the scale on the quotient.
+// UNVERIFIED: for "1/den and num/den both denormal" the ISA text scales the
+// denominator by 2^+N; den > 2^(bias-1) there, so that would overflow, and
+// this scales it by 2^-N (what makes v_div_fmas' rescale exact).
 template <typename T>
 T div_scale(T s0, T den, T num, bool* vcc) {
+  using P = DivScaleParams<T>;
   *vcc = false;
   if (den == 0 || num == 0) return std::numeric_limits<T>::quiet_NaN();
+  if (exponent_of(num) - exponent_of(den) >= P::kExpDiff) {  // num / den near the largest value
+    *vcc = true;
+    return s0 == den ? std::ldexp(s0, P::kScale) : s0;
+  }
+  if (is_denormal(den)) return std::ldexp(s0, P::kScale);  // den != 0 here
+  bool rcp_denorm = is_denormal(T(1) / den), quot_denorm = is_denormal(num / den);
+  if (rcp_denorm && quot_denorm) {
+    *vcc = true;
+    return s0 == den ? std::ldexp(s0, -P::kScale) : s0;
+  }
+  if (rcp_denorm) return std::ldexp(s0, -P::kScale);
+  if (quot_denorm) {
+    *vcc = true;
+    return s0 == num ? std::ldexp(s0, P::kScale) : s0;
+  }
+  if (exponent_of(num) <= P::kTinyNum) return std::ldexp(s0, P::kScale);
   return s0;
+}
+
+// v_div_fmas: fma(s0, s1, s2), and with VCC the quotient's scale undone:
+// s2 is the scaled quotient estimate, large when the denominator was scaled
+// up (x 2^+N back) and small when the numerator was (x 2^-N back).
+// The fma is rounded, then scaled: a quotient that lands in the denormal
+// range may be rounded twice (at most 1 ulp from the correctly rounded one).
+template <typename T>
+T div_fmas(T s0, T s1, T s2, bool vcc) {
+  using P = DivScaleParams<T>;
+  T r = std::fma(s0, s1, s2);
+  if (!vcc) return r;
+  return std::ldexp(r, exponent_of(s2) > P::kBias ? P::kScale : -P::kScale);
 }
 
 int frexp_exp(double v) {
@@ -220,10 +280,7 @@ const struct Named {
     {"v_div_fixup_f32",
      {fn([](LaneArgs& a) -> u64 { return bits_of(div_fixup(f0(a), f1(a), f2(a))); }), K::kWrite}},
     {"v_div_fmas_f32",
-     {fn([](LaneArgs& a) -> u64 {
-        float r = std::fma(f0(a), f1(a), f2(a));
-        return bits_of(a.carry ? std::ldexp(r, 64) : r);
-      }),
+     {fn([](LaneArgs& a) -> u64 { return bits_of(div_fmas(f0(a), f1(a), f2(a), a.carry)); }),
       K::kWrite}},
     {"v_div_scale_f32",
      {fn([](LaneArgs& a) -> u64 {
@@ -311,10 +368,7 @@ const struct Named {
     {"v_div_fixup_f64",
      {fn([](LaneArgs& a) -> u64 { return bits_of(div_fixup(d0(a), d1(a), d2(a))); }), K::kWrite}},
     {"v_div_fmas_f64",
-     {fn([](LaneArgs& a) -> u64 {
-        double r = std::fma(d0(a), d1(a), d2(a));
-        return bits_of(a.carry ? std::ldexp(r, 128) : r);
-      }),
+     {fn([](LaneArgs& a) -> u64 { return bits_of(div_fmas(d0(a), d1(a), d2(a), a.carry)); }),
       K::kWrite}},
     {"v_div_scale_f64",
      {fn([](LaneArgs& a) -> u64 {

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <climits>
+#include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -32,11 +35,6 @@ struct Named {
   ValuOp op;
 };
 using K = ValuKind;
-
-template <typename F>
-constexpr LaneFn fn(F f) {
-  return +f;
-}
 
 u32 med3(u32 a, u32 b, u32 c) {
   return std::max(std::min(a, b), std::min(std::max(a, b), c));
@@ -316,6 +314,122 @@ const Named kOps[] = {
             std::min(static_cast<int16_t>(a.s[0]), static_cast<int16_t>(a.s[1])));
       }),
       K::kWrite}},
+    // VOP3-only signed add/sub (GFX9) and 16-bit multiply-adds.
+    {"v_add_i32", {fn([](LaneArgs& a) -> u64 { return lo(a.s[0] + a.s[1]); }), K::kWrite}},
+    {"v_sub_i32", {fn([](LaneArgs& a) -> u64 { return lo(a.s[0] - a.s[1]); }), K::kWrite}},
+    {"v_add_i16", {fn([](LaneArgs& a) -> u64 { return (a.s[0] + a.s[1]) & 0xffff; }), K::kWrite}},
+    {"v_sub_i16", {fn([](LaneArgs& a) -> u64 { return (a.s[0] - a.s[1]) & 0xffff; }), K::kWrite}},
+    {"v_mad_i16",
+     {fn([](LaneArgs& a) -> u64 {
+        return ((a.s[0] & 0xffff) * (a.s[1] & 0xffff) + a.s[2]) & 0xffff;
+      }),
+      K::kWrite}},
+    {"v_mad_u32_u16",
+     {fn([](LaneArgs& a) -> u64 { return lo((a.s[0] & 0xffff) * (a.s[1] & 0xffff) + a.s[2]); }),
+      K::kWrite}},
+    {"v_mad_i32_i16",
+     {fn([](LaneArgs& a) -> u64 {
+        return lo(static_cast<u64>(
+            i64{static_cast<int16_t>(a.s[0])} * static_cast<int16_t>(a.s[1]) + slo(a.s[2])));
+      }),
+      K::kWrite}},
+};
+
+// VOP3 clamp on integer ops: the result saturates to the range of its type
+// instead of wrapping; carry-outs are still written. UNVERIFIED: the CDNA3
+// ISA names clamp for these ops without pseudo-code; this follows LLVM's use
+// of it for llvm.{u,s}{add,sub}.sat (saturation at the type's bounds).
+constexpr u64 sat_u(u64 v, u64 max) {
+  return v > max ? max : v;
+}
+constexpr i64 sat_s(i64 v, i64 min, i64 max) {
+  return v < min ? min : v > max ? max : v;
+}
+constexpr u64 s16(u64 v) {
+  return static_cast<u64>(static_cast<i64>(static_cast<int16_t>(v)));
+}
+
+const struct {
+  const char* name;
+  BatchFn sat;
+} kSaturating[] = {
+    {"v_add_u32", fn([](LaneArgs& a) -> u64 { return sat_u(u64{lo(a.s[0])} + lo(a.s[1]), ~0u); })},
+    {"v_sub_u32",
+     fn([](LaneArgs& a) -> u64 { return lo(a.s[0]) < lo(a.s[1]) ? 0 : lo(a.s[0] - a.s[1]); })},
+    {"v_subrev_u32",
+     fn([](LaneArgs& a) -> u64 { return lo(a.s[1]) < lo(a.s[0]) ? 0 : lo(a.s[1] - a.s[0]); })},
+    {"v_add_co_u32", fn([](LaneArgs& a) -> u64 {
+       u64 r = u64{lo(a.s[0])} + lo(a.s[1]);
+       a.carry = r >> 32;
+       return sat_u(r, ~0u);
+     })},
+    {"v_sub_co_u32", fn([](LaneArgs& a) -> u64 {
+       a.carry = lo(a.s[1]) > lo(a.s[0]);
+       return a.carry ? 0 : lo(a.s[0] - a.s[1]);
+     })},
+    {"v_subrev_co_u32", fn([](LaneArgs& a) -> u64 {
+       a.carry = lo(a.s[0]) > lo(a.s[1]);
+       return a.carry ? 0 : lo(a.s[1] - a.s[0]);
+     })},
+    {"v_addc_co_u32", fn([](LaneArgs& a) -> u64 {
+       u64 r = u64{lo(a.s[0])} + lo(a.s[1]) + a.carry;
+       a.carry = r >> 32;
+       return sat_u(r, ~0u);
+     })},
+    {"v_subb_co_u32", fn([](LaneArgs& a) -> u64 {
+       u64 sub = u64{lo(a.s[1])} + a.carry;
+       a.carry = sub > lo(a.s[0]);
+       return a.carry ? 0 : lo(lo(a.s[0]) - sub);
+     })},
+    {"v_subbrev_co_u32", fn([](LaneArgs& a) -> u64 {
+       u64 sub = u64{lo(a.s[0])} + a.carry;
+       a.carry = sub > lo(a.s[1]);
+       return a.carry ? 0 : lo(lo(a.s[1]) - sub);
+     })},
+    {"v_add_i32", fn([](LaneArgs& a) -> u64 {
+       return lo(static_cast<u64>(sat_s(i64{slo(a.s[0])} + slo(a.s[1]), INT32_MIN, INT32_MAX)));
+     })},
+    {"v_sub_i32", fn([](LaneArgs& a) -> u64 {
+       return lo(static_cast<u64>(sat_s(i64{slo(a.s[0])} - slo(a.s[1]), INT32_MIN, INT32_MAX)));
+     })},
+    {"v_add_u16",
+     fn([](LaneArgs& a) -> u64 { return sat_u((a.s[0] & 0xffff) + (a.s[1] & 0xffff), 0xffff); })},
+    {"v_sub_u16", fn([](LaneArgs& a) -> u64 {
+       return (a.s[0] & 0xffff) < (a.s[1] & 0xffff) ? 0 : (a.s[0] - a.s[1]) & 0xffff;
+     })},
+    {"v_subrev_u16", fn([](LaneArgs& a) -> u64 {
+       return (a.s[1] & 0xffff) < (a.s[0] & 0xffff) ? 0 : (a.s[1] - a.s[0]) & 0xffff;
+     })},
+    {"v_add_i16", fn([](LaneArgs& a) -> u64 {
+       i64 r = static_cast<i64>(s16(a.s[0])) + static_cast<i64>(s16(a.s[1]));
+       return static_cast<u64>(sat_s(r, INT16_MIN, INT16_MAX)) & 0xffff;
+     })},
+    {"v_sub_i16", fn([](LaneArgs& a) -> u64 {
+       i64 r = static_cast<i64>(s16(a.s[0])) - static_cast<i64>(s16(a.s[1]));
+       return static_cast<u64>(sat_s(r, INT16_MIN, INT16_MAX)) & 0xffff;
+     })},
+    {"v_mad_u16", fn([](LaneArgs& a) -> u64 {
+       return sat_u((a.s[0] & 0xffff) * (a.s[1] & 0xffff) + (a.s[2] & 0xffff), 0xffff);
+     })},
+    {"v_mad_i16", fn([](LaneArgs& a) -> u64 {
+       i64 r = static_cast<i64>(s16(a.s[0])) * static_cast<i64>(s16(a.s[1])) +
+               static_cast<i64>(s16(a.s[2]));
+       return static_cast<u64>(sat_s(r, INT16_MIN, INT16_MAX)) & 0xffff;
+     })},
+    {"v_mad_u32_u24", fn([](LaneArgs& a) -> u64 {
+       return sat_u((a.s[0] & 0xffffff) * (a.s[1] & 0xffffff) + lo(a.s[2]), ~0u);
+     })},
+    {"v_mad_i32_i24", fn([](LaneArgs& a) -> u64 {
+       return lo(static_cast<u64>(
+           sat_s(sext24(a.s[0]) * sext24(a.s[1]) + slo(a.s[2]), INT32_MIN, INT32_MAX)));
+     })},
+    {"v_mad_u32_u16", fn([](LaneArgs& a) -> u64 {
+       return sat_u((a.s[0] & 0xffff) * (a.s[1] & 0xffff) + lo(a.s[2]), ~0u);
+     })},
+    {"v_mad_i32_i16", fn([](LaneArgs& a) -> u64 {
+       i64 r = static_cast<i64>(s16(a.s[0])) * static_cast<i64>(s16(a.s[1])) + slo(a.s[2]);
+       return lo(static_cast<u64>(sat_s(r, INT32_MIN, INT32_MAX)));
+     })},
 };
 
 // Integer compares: v_cmp{,x}_<cond>_<type>.
@@ -349,6 +463,12 @@ void add_compares(SemanticsMap& m, const char* type) {
 
 void add_valu_int_ops(SemanticsMap& m) {
   for (const Named& n : kOps) m[n.name] = {exec_valu, &n.op};
+  static std::deque<ValuOp> with_clamp;  // stable addresses for the aux pointers
+  for (const auto& s : kSaturating) {
+    const ValuOp& plain = *static_cast<const ValuOp*>(m.at(s.name).aux);
+    with_clamp.push_back({plain.fn, plain.kind, s.sat});
+    m[s.name] = {exec_valu, &with_clamp.back()};
+  }
   add_compares<i32>(m, "i32");
   add_compares<u32>(m, "u32");
   add_compares<i64>(m, "i64");

@@ -96,6 +96,47 @@ Step exec_vop3p(Wave& w, const Instruction& in, ExecContext& ctx, const void* au
   return Step::kNext;
 }
 
+// v_pk_mov_b32 (gfx90a, gfx942): D[31:0] = op_sel[0] ? S0[63:32] : S0[31:0]
+// and D[63:32] = op_sel[1] ? S1[63:32] : S1[31:0] (CDNA3 ISA). Sources are
+// 64-bit VGPR or SGPR pairs; an inline constant is its 32-bit value in both
+// halves (UNVERIFIED, as for the other packed 32-bit ops).
+Step exec_pk_mov(Wave& w, const Instruction& in, ExecContext& ctx, const void*) {
+  uint64_t k[2] = {};
+  const uint32_t* v[2][2] = {};
+  for (int i = 0; i < 2; ++i) {
+    uint32_t code = in.src[i];
+    if (code >= kSrcVgpr0) {
+      uint32_t r = code - kSrcVgpr0;
+      if (r + 2 > w.vgpr.size()) {
+        ctx.message = "VGPR beyond the allocation";
+        return Step::kUnsupported;
+      }
+      v[i][0] = w.vgpr[r].data();
+      v[i][1] = w.vgpr[r + 1].data();
+    } else if (code < 128) {
+      k[i] = w.sgpr64(code);
+    } else {
+      uint64_t c = scalar_src(w, in, code, 1, 32, ctx.setup) & 0xffffffff;
+      k[i] = c | c << 32;
+    }
+  }
+  if (in.dst + 2u > w.vgpr.size()) {
+    ctx.message = "VGPR beyond the allocation";
+    return Step::kUnsupported;
+  }
+  int half0 = in.op_sel & 1, half1 = in.op_sel >> 1 & 1;
+  uint32_t* d0 = w.vgpr[in.dst].data();
+  uint32_t* d1 = w.vgpr[in.dst + 1].data();
+  for (uint64_t m = w.exec(); m; m &= m - 1) {
+    int l = std::countr_zero(m);
+    uint32_t lo = v[0][0] ? v[0][half0][l] : static_cast<uint32_t>(k[0] >> (32 * half0));
+    uint32_t hi = v[1][0] ? v[1][half1][l] : static_cast<uint32_t>(k[1] >> (32 * half1));
+    d0[l] = lo;  // both halves are read before either is written: the
+    d1[l] = hi;  // sources may overlap the destination
+  }
+  return Step::kNext;
+}
+
 uint64_t hb(float v) {
   return bits_of(static_cast<_Float16>(v));
 }
@@ -143,6 +184,7 @@ void add_valu_special_ops(SemanticsMap& m) {
   m["v_nop"] = {[](Wave&, const Instruction&, ExecContext&, const void*) { return Step::kNext; },
                 nullptr};
   for (const auto& p : kPacked) m[p.name] = {exec_vop3p, &p.op};
+  m["v_pk_mov_b32"] = {exec_pk_mov, nullptr};
 }
 
 }  // namespace amdrr::sim::isa

@@ -49,6 +49,13 @@ TEST(IsaDecoder, MatchesObjdumpOnTestKernels) {
   EXPECT_GT(n, 500u);
 }
 
+TEST(IsaDecoder, MatchesObjdumpOnTestKernelsGfx90a) {
+  size_t n = 0;
+  check_file(AMDRR_ISA_GEN_DIR "/compute_gfx90a_O0.dis", kGfx90a, &n);
+  check_file(AMDRR_ISA_GEN_DIR "/compute_gfx90a_O3.dis", kGfx90a, &n);
+  EXPECT_GT(n, 500u);
+}
+
 TEST(IsaDecoder, IllegalAndTruncated) {
   Decoder dec(kGfx942);
   const uint8_t mimg[] = {0, 0, 0, 0xf0, 0, 0, 0, 0};  // MIMG: no such format on gfx942 compute

@@ -25,7 +25,7 @@ using code::parse_code_object;
 
 class KernelRunner {
  public:
-  explicit KernelRunner(const std::string& path) {
+  explicit KernelRunner(const std::string& path, Target target = kGfx942) : target_(target) {
     std::ifstream f(path, std::ios::binary);
     std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)),
                                std::istreambuf_iterator<char>());
@@ -89,7 +89,7 @@ class KernelRunner {
       std::memcpy(ka.data() + hidden + 18 + 2 * d, &rem, 2);
     }
     DispatchSetup s;
-    s.target = kGfx942;
+    s.target = target_;
     apply_kernel_descriptor(s, k->descriptor, kImageBase + k->descriptor_va);
     s.kernarg_address = upload(ka);
     for (int d = 0; d < 3; ++d) {
@@ -101,6 +101,7 @@ class KernelRunner {
 
  private:
   static constexpr uint64_t kImageBase = 0x7f0000000000ull;
+  Target target_;
   HostGpuMemory mem_;
   CodeObject co_;
   uint64_t next_ = 0x100000000ull;

@@ -92,3 +92,18 @@ __kernel void fdiv(__global const float* x, __global const float* y, __global fl
   uint i = GID();
   if (i < n) o[i] = x[i] / y[i];
 }
+// c = a * b for n x n row-major fp32 matrices; one work-item per element of
+// c, launched as a 2D grid. The sum is in k order with fma, so the CPU
+// reference can match it bit for bit.
+__kernel void matmul(__global const float* a, __global const float* b, __global float* c, uint n) {
+  uint col = __builtin_amdgcn_workgroup_id_x() * __builtin_amdgcn_workgroup_size_x() + __builtin_amdgcn_workitem_id_x();
+  uint row = __builtin_amdgcn_workgroup_id_y() * __builtin_amdgcn_workgroup_size_y() + __builtin_amdgcn_workitem_id_y();
+  if (row >= n || col >= n) return;
+  float acc = 0.0f;
+  for (uint k = 0; k < n; ++k) acc = __builtin_fmaf(a[row * n + k], b[k * n + col], acc);
+  c[row * n + col] = acc;
+}
+__kernel void ddiv(__global const double* x, __global const double* y, __global double* o, uint n) {
+  uint i = GID();
+  if (i < n) o[i] = x[i] / y[i];
+}
