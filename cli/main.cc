@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "amdrr_version.h"
+#include "cli/capture_command.h"
 #include "cli/exit_codes.h"
 #include "cli/info_command.h"
 
@@ -16,6 +17,8 @@ int main(int argc, char** argv) {
 
   InfoOptions info;
   CLI::App* info_cmd = add_info_command(app, info);
+  CaptureOptions capture;
+  CLI::App* capture_cmd = add_capture_command(app, capture);
 
   try {
     app.parse(argc, argv);
@@ -25,5 +28,6 @@ int main(int argc, char** argv) {
   }
 
   if (info_cmd->parsed()) return run_info(info, std::cout, std::cerr);
+  if (capture_cmd->parsed()) return run_capture(capture, std::cout, std::cerr);
   return kExitUsage;
 }

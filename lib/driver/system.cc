@@ -7,6 +7,7 @@
 #include <cstring>
 #include <ostream>
 
+#include "capture/capture_session.h"
 #include "lib/driver/error.h"
 #include "lib/sim/engines/scheduler.h"
 #include "lib/sim/isa/isa_dispatch_runner.h"
@@ -78,6 +79,7 @@ std::unique_ptr<System> System::open(const SystemOptions& options) {
   system->owned_ = std::move(sim);
   system->sim_ = raw;
   sim::EngineOptions engine_options;
+  engine_options.mode = check(sim::engine_mode_from_env(), "AMDRR_SIM_MODE");
   engine_options.seed = options.sim_seed;
   if (const char* seed = std::getenv("AMDRR_SIM_SEED")) {
     engine_options.seed = std::strtoull(seed, nullptr, 0);
@@ -86,7 +88,42 @@ std::unique_ptr<System> System::open(const SystemOptions& options) {
   system->dispatch_runner_ = std::make_unique<sim::isa::IsaDispatchRunner>(*raw);
   system->engines_->set_dispatch_runner(system->dispatch_runner_.get());
   system->options_.sim_seed = engine_options.seed;
+  system->start_capture_from_env();
   return system;
+}
+
+namespace {
+const char* sim_target_name(sim::SimTarget target) {
+  switch (target) {
+    case sim::SimTarget::kGfx942:
+      return "gfx942";
+    case sim::SimTarget::kGfx90a:
+      return "gfx90a";
+    case sim::SimTarget::kGfx1100:
+      return "gfx1100";
+  }
+  return "?";
+}
+}  // namespace
+
+void System::start_capture_from_env() {
+  std::string error;
+  auto options = capture::capture_options_from_env(&error);
+  if (!error.empty()) throw Error(error);
+  if (!options) return;
+  // One trace per process: the first System captures.
+  if (capture::active_session() != nullptr) return;
+  options->backend = backend_ == Backend::kSim ? schema::Backend::SIM : schema::Backend::KFD;
+  options->sim_seed = options_.sim_seed;
+  options->sim_profile = sim_target_name(sim_profile_from_env(options_.sim_profile).target);
+  capture_ = capture::CaptureSession::start(*kmd_, *options, &error);
+  if (!capture_) {
+    throw Error("cannot capture into AMDRR_CAPTURE=" + options->path + ": " + error);
+  }
+  kmd_ = &capture_->kmd();
+  // Programs this one execs would overwrite the trace: they capture only
+  // when the path names each process ("%p").
+  if (options->path.find("%p") == std::string::npos) unsetenv("AMDRR_CAPTURE");
 }
 
 std::unique_ptr<System> System::on(kmd::Kmd& kmd, Backend backend, const SystemOptions& options) {
@@ -101,6 +138,7 @@ System::System(kmd::Kmd& kmd, Backend backend, const SystemOptions& options)
 System::~System() {
   events_.reset();
   devices_.clear();  // buffers and VMs go before the backend
+  capture_.reset();  // closes the trace while the backend still exists
   engines_.reset();
   dispatch_runner_.reset();  // after the scheduler that calls it
   owned_.reset();

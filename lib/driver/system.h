@@ -2,6 +2,8 @@
 // System: the process's view of the GPUs on one backend — real KFD or the
 // emulated GPU — chosen by AMDRR_BACKEND=kfd|sim (default: KFD when
 // /dev/kfd can be opened, else the emulated GPU, with a one-line notice).
+// AMDRR_CAPTURE=trace.amdrr records everything the first System of the
+// process does into that trace (capture/capture_session.h).
 
 #include <iosfwd>
 #include <memory>
@@ -22,6 +24,9 @@ class SimKfd;
 class EngineScheduler;
 class DispatchRunner;
 }  // namespace sim
+namespace capture {
+class CaptureSession;
+}  // namespace capture
 
 enum class Backend : uint8_t { kKfd, kSim };
 const char* backend_name(Backend backend);
@@ -72,14 +77,21 @@ class System {
   /// A new signal holding `initial`, reachable from every open device.
   Signal make_signal(uint64_t initial = 0);
 
+  /// The capture of this system when AMDRR_CAPTURE was set (else null):
+  /// kmd() is then its recorder in front of the backend.
+  capture::CaptureSession* capture() const { return capture_.get(); }
+
  private:
   System(kmd::Kmd& kmd, Backend backend, const SystemOptions& options);
+
+  void start_capture_from_env();
 
   std::unique_ptr<kmd::Kmd> owned_;
   // The shader interpreter the engines run dispatches on; declared before
   // engines_ so that it outlives the scheduler that calls it.
   std::unique_ptr<sim::DispatchRunner> dispatch_runner_;
-  std::unique_ptr<sim::EngineScheduler> engines_;  // attached to owned_ when sim
+  std::unique_ptr<sim::EngineScheduler> engines_;     // attached to owned_ when sim
+  std::unique_ptr<capture::CaptureSession> capture_;  // records calls to owned_
   kmd::Kmd* kmd_;
   sim::SimKfd* sim_ = nullptr;
   Backend backend_;

@@ -1,0 +1,207 @@
+// Capture overhead on the emulated GPU (deterministic mode, seed 0), each
+// workload run without and with capture in the same process, alternating,
+// best of three (ratios, not absolute times, are the result):
+//
+//   submissions   N small SDMA submissions (a 64-byte fill each) over four
+//                 queues, a wait every 64 submissions: wall time with
+//                 capture / without (target <= 1.10) and the added time per
+//                 doorbell in ns
+//   uploads       Buffer::write of 64 MiB in 1 MiB writes, half of them
+//                 one repeated content (driver writes, recorded exactly):
+//                 ratio and trace size, with store tracking on (the writes
+//                 fault on protected pages) and off
+//   mapped        plain stores through mapped pointers, one per 4 KiB page
+//                 per round, a wait per round (page-protection path): ratio
+//
+//   capture_bench [--submissions N] [--only submissions|uploads|mapped]
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "capture/capture_session.h"
+#include "lib/driver/sdma_queue.h"
+#include "lib/driver/system.h"
+#include "lib/sim/engines/scheduler.h"
+#include "lib/sim/sim_kfd.h"
+
+namespace {
+
+using namespace amdrr;
+using Clock = std::chrono::steady_clock;
+
+struct Rig {
+  std::unique_ptr<sim::SimKfd> kfd;
+  std::unique_ptr<sim::EngineScheduler> engines;
+  std::unique_ptr<capture::CaptureSession> session;
+  std::unique_ptr<System> system;
+
+  explicit Rig(const std::string& trace, bool track_stores = true) {
+    kfd = std::move(sim::SimKfd::create({}).value());
+    engines = std::make_unique<sim::EngineScheduler>(*kfd);
+    kmd::Kmd* k = kfd.get();
+    if (!trace.empty()) {
+      capture::CaptureOptions o;
+      o.path = trace;
+      o.backend = schema::Backend::SIM;
+      o.track_stores = track_stores;
+      std::string error;
+      session = capture::CaptureSession::start(*kfd, o, &error);
+      if (!session) {
+        std::fprintf(stderr, "capture_bench: %s\n", error.c_str());
+        std::exit(1);
+      }
+      k = &session->kmd();
+    }
+    SystemOptions so;
+    so.backend = Backend::kSim;
+    system = System::on(*k, Backend::kSim, so);
+  }
+  void finish() {
+    system.reset();
+    if (session) session->close();
+  }
+};
+
+double submissions(const std::string& trace, int n) {
+  Rig rig(trace);
+  double seconds = 0;
+  {
+    Device& dev = rig.system->device(0);
+    Buffer dst = dev.alloc(1 << 16, Memory::kGtt, "dst");
+    std::vector<std::unique_ptr<SdmaQueue>> queues;
+    std::vector<Signal> done;
+    for (int q = 0; q < 4; ++q) {
+      queues.push_back(SdmaQueue::create(dev));
+      done.push_back(rig.system->make_signal(0));
+    }
+    auto t0 = Clock::now();
+    for (int i = 0; i < n; ++i) {
+      int q = i % 4;
+      queues[q]->fill(dst.va() + 64 * q, static_cast<uint32_t>(i), 64);
+      uint64_t ticket = static_cast<uint64_t>(i / 4 + 1);
+      if (i % 64 >= 60) queues[q]->signal(done[q], ticket);
+      queues[q]->submit();
+      if (i % 64 == 63) {
+        for (int w = 0; w < 4; ++w)
+          done[w].wait_at_least(static_cast<uint64_t>((i - 3 + w) / 4 + 1));
+      }
+    }
+    for (int w = 0; w < 4; ++w) queues[w]->signal(done[w], 1u << 30).submit();
+    for (int w = 0; w < 4; ++w) done[w].wait_at_least(1u << 30);
+    seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  }
+  rig.finish();
+  return seconds;
+}
+
+double uploads(const std::string& trace, uint64_t total, bool track_stores) {
+  Rig rig(trace, track_stores);
+  double seconds = 0;
+  {
+    Device& dev = rig.system->device(0);
+    const uint64_t chunk = 1 << 20;
+    Buffer b = dev.alloc(chunk, Memory::kGtt, "upload");
+    std::vector<uint8_t> data(chunk);
+    auto t0 = Clock::now();
+    for (uint64_t i = 0; i < total / chunk; ++i) {
+      // Even chunks repeat one content; odd ones are all different.
+      uint64_t seed = i % 2 == 0 ? 0 : i;
+      for (uint64_t j = 0; j < chunk; j += 8) {
+        uint64_t v = (j + 1) * 0x9E3779B97F4A7C15ull ^ seed * 0xD6E8FEB86659FD93ull;
+        std::memcpy(data.data() + j, &v, 8);
+      }
+      b.write(0, data);
+    }
+    seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  }
+  rig.finish();
+  return seconds;
+}
+
+double mapped(const std::string& trace, int rounds) {
+  Rig rig(trace);
+  double seconds = 0;
+  {
+    Device& dev = rig.system->device(0);
+    const uint64_t size = 4 << 20;
+    Buffer b = dev.alloc(size, Memory::kGtt, "mapped");
+    auto q = SdmaQueue::create(dev);
+    Signal done = rig.system->make_signal(0);
+    uint8_t* p = b.data();
+    auto t0 = Clock::now();
+    for (int r = 1; r <= rounds; ++r) {
+      for (uint64_t off = 0; off < size; off += 4096) p[off + (r % 64)] = static_cast<uint8_t>(r);
+      q->signal(done, static_cast<uint64_t>(r)).submit();
+      done.wait_at_least(static_cast<uint64_t>(r));
+    }
+    seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  }
+  rig.finish();
+  return seconds;
+}
+
+template <typename F>
+std::pair<double, double> best_of_three(F run, const std::string& trace) {
+  double plain = 1e30, captured = 1e30;
+  for (int i = 0; i < 3; ++i) {
+    plain = std::min(plain, run(std::string()));
+    captured = std::min(captured, run(trace));
+  }
+  return {plain, captured};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int n = 100000;
+  std::string only;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], "--submissions") == 0) n = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--only") == 0) only = argv[i + 1];
+  }
+  auto wanted = [&](const char* name) { return only.empty() || only == name; };
+  const std::string trace = (std::filesystem::temp_directory_path() /
+                             ("capture_bench-" + std::to_string(getpid()) + ".amdrr"))
+                                .string();
+
+  if (wanted("submissions")) {
+    auto [p1, c1] = best_of_three([&](const std::string& t) { return submissions(t, n); }, trace);
+    std::printf(
+        "submissions  %d over 4 SDMA queues: %.3f s plain, %.3f s captured, ratio %.3f, "
+        "+%.0f ns per doorbell, trace %.1f MiB\n",
+        n, p1, c1, c1 / p1, (c1 - p1) * 1e9 / n,
+        static_cast<double>(std::filesystem::file_size(trace)) / (1 << 20));
+  }
+  if (wanted("uploads")) {
+    const uint64_t total = 64ull << 20;
+    auto [p2, c2] =
+        best_of_three([&](const std::string& t) { return uploads(t, total, true); }, trace);
+    auto [p2n, c2n] =
+        best_of_three([&](const std::string& t) { return uploads(t, total, false); }, trace);
+    std::printf(
+        "uploads      %llu MiB (half repeated): %.3f s plain, %.3f s captured, ratio %.3f, "
+        "trace %.1f MiB\n",
+        static_cast<unsigned long long>(total >> 20), p2, c2, c2 / p2,
+        static_cast<double>(std::filesystem::file_size(trace)) / (1 << 20));
+    std::printf(
+        "uploads      same without store tracking (driver writes only): %.3f s plain, "
+        "%.3f s captured, ratio %.3f\n",
+        p2n, c2n, c2n / p2n);
+  }
+  if (wanted("mapped")) {
+    const int rounds = 200;
+    auto [p3, c3] = best_of_three([&](const std::string& t) { return mapped(t, rounds); }, trace);
+    std::printf(
+        "mapped       %d rounds x 1024 pages stored through pointers: %.3f s plain, %.3f s "
+        "captured, ratio %.2f, %.2f us per trapped page\n",
+        rounds, p3, c3, c3 / p3, (c3 - p3) * 1e6 / (rounds * 1024.0));
+  }
+  std::filesystem::remove(trace);
+  return 0;
+}

@@ -1,0 +1,72 @@
+#include "capture/crash_handlers.h"
+
+#include <signal.h>
+
+#include <atomic>
+#include <mutex>
+
+namespace amdrr::capture {
+namespace {
+
+constexpr int kSignals[] = {SIGSEGV, SIGBUS, SIGABRT, SIGTERM, SIGINT};
+constexpr int kMaxSignal = 65;
+
+std::atomic<format::TraceWriter*> g_writer{nullptr};
+std::atomic<StoreTracker*> g_tracker{nullptr};
+struct sigaction g_previous[kMaxSignal];
+std::atomic<bool> g_flushed{false};
+
+bool is_fault(int sig, const siginfo_t* info) {
+  // Raised by the kernel for an access (si_code > 0), not by kill()/raise().
+  return (sig == SIGSEGV || sig == SIGBUS) && info != nullptr && info->si_code > 0;
+}
+
+void handler(int sig, siginfo_t* info, void* context) {
+  if (sig == SIGSEGV && info != nullptr && info->si_code > 0) {
+    StoreTracker* tracker = g_tracker.load(std::memory_order_acquire);
+    if (tracker != nullptr && tracker->on_fault(info->si_addr)) return;
+  }
+  const struct sigaction& previous = g_previous[sig];
+  if ((previous.sa_flags & SA_SIGINFO) != 0 && previous.sa_sigaction != nullptr) {
+    previous.sa_sigaction(sig, info, context);
+    return;
+  }
+  if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN &&
+      previous.sa_handler != nullptr) {
+    previous.sa_handler(sig);
+    return;
+  }
+  if (previous.sa_handler == SIG_IGN && !is_fault(sig, info)) return;
+  // The default disposition ends the process: save the trace first.
+  if (!g_flushed.exchange(true)) {
+    if (format::TraceWriter* writer = g_writer.load(std::memory_order_acquire)) {
+      writer->emergency_flush();
+    }
+  }
+  struct sigaction dfl = {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  sigaction(sig, &dfl, nullptr);
+  // A fault re-executes the access on return and dies of it; anything else
+  // is delivered again once this handler returns (it is blocked until then).
+  if (!is_fault(sig, info)) raise(sig);
+}
+
+void install() {
+  struct sigaction action = {};
+  action.sa_sigaction = handler;
+  action.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
+  sigemptyset(&action.sa_mask);
+  for (int sig : kSignals) sigaction(sig, &action, &g_previous[sig]);
+}
+
+}  // namespace
+
+void set_crash_targets(format::TraceWriter* writer, StoreTracker* tracker) {
+  static std::once_flag once;
+  if (writer != nullptr) std::call_once(once, install);
+  g_tracker.store(tracker, std::memory_order_release);
+  g_writer.store(writer, std::memory_order_release);
+}
+
+}  // namespace amdrr::capture

@@ -1,0 +1,29 @@
+#pragma once
+// The capture's signal handlers, one set per process.
+//
+// SIGSEGV first asks the StoreTracker whether the fault was a program store
+// to a write-protected BO page; if so the store is let through. Any other
+// SIGSEGV, and SIGBUS / SIGABRT / SIGTERM / SIGINT:
+//  - the program (or a sanitizer) installed a handler before us: it is called
+//    as it would have been, and the trace stays open (it may recover, or exit
+//    through exit(), whose atexit handler closes the trace cleanly);
+//  - the disposition was the default: the trace's pending frames are written
+//    through TraceWriter::emergency_flush() (async-signal-safe), the default
+//    disposition is restored and the signal delivered again, so the process
+//    dies exactly as it would have (core dump, exit status).
+// A handler the program installs after capture started replaces ours; then
+// that signal is neither flushed nor tracked (documented in capture/README.md).
+//
+// This is the one process-wide mutable state of capture: a signal handler
+// has no other way to reach the trace.
+
+#include "capture/store_tracker.h"
+#include "format/trace_writer.h"
+
+namespace amdrr::capture {
+
+/// Installs the handlers (first call) and points them at `writer` and
+/// `tracker` (either may be null). Call with nulls before destroying them.
+void set_crash_targets(format::TraceWriter* writer, StoreTracker* tracker);
+
+}  // namespace amdrr::capture

@@ -1,0 +1,103 @@
+#include "capture/queue_tracker.h"
+
+#include <atomic>
+#include <cstring>
+
+namespace amdrr::capture {
+namespace {
+
+uint64_t load_u64(uint64_t va) {
+  // The GPU (or the emulated one) updates these concurrently.
+  return std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(va))
+      .load(std::memory_order_acquire);
+}
+
+}  // namespace
+
+uint64_t pointer_unit(kmd::QueueType type) {
+  switch (type) {
+    case kmd::QueueType::kCompute:
+      return 4;
+    case kmd::QueueType::kComputeAql:
+      return 64;
+    case kmd::QueueType::kSdma:
+    case kmd::QueueType::kSdmaXgmi:
+    case kmd::QueueType::kSdmaByEngId:
+      return 1;
+  }
+  return 1;
+}
+
+void QueueTracker::add(uint32_t queue_id, const kmd::CreateQueueArgs& args, bool ring_readable) {
+  TrackedQueue q;
+  q.gpu_id = args.gpu_id;
+  q.type = args.queue_type;
+  q.ring_va = args.ring_base_address;
+  q.ring_size = args.ring_size;
+  q.wptr_va = args.write_pointer_address;
+  q.rptr_va = args.read_pointer_address;
+  q.unit = pointer_unit(args.queue_type);
+  q.ring_readable = ring_readable && q.ring_size != 0 && (q.ring_size & (q.ring_size - 1)) == 0;
+  if (q.ring_readable) q.last_position = load_u64(q.wptr_va) * q.unit;
+  queues_[queue_id] = q;
+}
+
+void QueueTracker::remove(uint32_t queue_id) {
+  queues_.erase(queue_id);
+}
+
+void QueueTracker::update(const kmd::UpdateQueueArgs& args, bool ring_readable) {
+  auto it = queues_.find(args.queue_id);
+  if (it == queues_.end()) return;
+  TrackedQueue& q = it->second;
+  q.ring_va = args.ring_base_address;
+  q.ring_size = args.ring_size;
+  q.ring_readable = ring_readable && q.ring_size != 0 && (q.ring_size & (q.ring_size - 1)) == 0;
+  if (q.ring_readable) q.last_position = load_u64(q.wptr_va) * q.unit;
+}
+
+const TrackedQueue* QueueTracker::find(uint32_t queue_id) const {
+  auto it = queues_.find(queue_id);
+  return it == queues_.end() ? nullptr : &it->second;
+}
+
+std::optional<DoorbellPackets> QueueTracker::take(uint32_t queue_id) {
+  auto it = queues_.find(queue_id);
+  if (it == queues_.end()) return std::nullopt;
+  TrackedQueue& q = it->second;
+  DoorbellPackets out;
+  if (!q.ring_readable) {
+    out.ring_unreadable = true;
+    return out;
+  }
+  out.write_pointer = load_u64(q.wptr_va);
+  out.read_pointer = load_u64(q.rptr_va);
+  const uint64_t size = q.ring_size;
+  const uint64_t position = out.write_pointer * q.unit;
+  // Positions are unwrapped byte counts; the ring holds the last `size` bytes.
+  uint64_t length = position - q.last_position;
+  uint64_t from = q.last_position;
+  if (length > size) {
+    out.overrun = true;
+    from = position - size;
+    length = size;
+  }
+  out.ring_offset = from & (size - 1);
+  out.bytes.resize(length);
+  const auto* ring = reinterpret_cast<const uint8_t*>(q.ring_va);
+  uint64_t first = std::min(length, size - out.ring_offset);
+  std::memcpy(out.bytes.data(), ring + out.ring_offset, first);
+  if (first < length) std::memcpy(out.bytes.data() + first, ring, length - first);
+  q.last_position = position;
+  return out;
+}
+
+bool QueueTracker::covers(uint64_t va, uint64_t size) const {
+  for (const auto& [id, q] : queues_) {
+    if (va >= q.ring_va && va + size <= q.ring_va + q.ring_size) return true;
+    if (va == q.wptr_va && size == 8) return true;
+  }
+  return false;
+}
+
+}  // namespace amdrr::capture

@@ -1,0 +1,217 @@
+// Capture of whole processes through AMDRR_CAPTURE and `amdrr capture`:
+// samples, crashes and kills at several points, a forking program, two
+// processes capturing at once.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "tests/capture/trace_records.h"
+#include "tests/support/temp_dir.h"
+
+namespace amdrr::capture {
+namespace {
+
+using testing::read_trace;
+
+struct Outcome {
+  int status = 0;  // raw waitpid status
+  std::string out, err;
+};
+
+// Runs argv with `env` added (NAME=VALUE), capturing stdout and stderr.
+Outcome run_program(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                    const std::string& dir) {
+  std::string out_path = dir + "/stdout", err_path = dir + "/stderr";
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (!freopen(out_path.c_str(), "w", stdout)) _exit(126);
+    if (!freopen(err_path.c_str(), "w", stderr)) _exit(126);
+    setenv("AMDRR_BACKEND", "sim", 1);
+    for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  Outcome r;
+  waitpid(pid, &r.status, 0);
+  auto slurp = [](const std::string& p) {
+    std::ifstream f(p);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+  };
+  r.out = slurp(out_path);
+  r.err = slurp(err_path);
+  return r;
+}
+
+const std::string kVictim = AMDRR_VICTIM;
+const std::string kBuild = AMDRR_BUILD_DIR;
+
+size_t annotations(const testing::Trace& t, const std::string& label) {
+  size_t n = 0;
+  for (const auto& r : t.records) n += r.kind == schema::Record::ANNOTATION && r.label == label;
+  return n;
+}
+
+TEST(CaptureProcess, HelloSampleCapturesAndInfoCountsTheSubmission) {
+  amdrr::testing::TempDir dir;
+  const std::string trace = dir.file("hello.amdrr");
+  Outcome r = run_program({kBuild + "/samples/hello"}, {"AMDRR_CAPTURE=" + trace}, dir.path());
+  ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0) << r.err;
+  auto t = read_trace(trace);
+  EXPECT_EQ(t.end, format::TraceEnd::kClean);
+  EXPECT_EQ(t.doorbells, 1u);  // hello submits once
+  EXPECT_EQ(t.gfx_target, "gfx942");
+  Outcome info = run_program({kBuild + "/cli/amdrr", "info", trace}, {}, dir.path());
+  EXPECT_EQ(WEXITSTATUS(info.status), 0);
+  EXPECT_NE(info.out.find("doorbell             1"), std::string::npos) << info.out;
+}
+
+TEST(CaptureProcess, AmdrrCaptureRunsSdmaStressAndSummarises) {
+  amdrr::testing::TempDir dir;
+  const std::string trace = dir.file("stress.amdrr");
+  Outcome r =
+      run_program({kBuild + "/cli/amdrr", "capture", "-o", trace, "--",
+                   kBuild + "/samples/sdma_stress", "--max-size", "64K", "--iterations", "2"},
+                  {}, dir.path());
+  ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("every destination verified"), std::string::npos);
+  EXPECT_NE(r.out.find("doorbells/submissions"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("status      complete"), std::string::npos) << r.out;
+  auto t = read_trace(trace);
+  EXPECT_EQ(t.end, format::TraceEnd::kClean);
+  EXPECT_GT(t.doorbells, 0u);
+  // Every submission waited on: one satisfied CPU wait per doorbell at least.
+  size_t cpu_waits = 0;
+  for (const auto& rec : t.records) {
+    cpu_waits +=
+        rec.kind == schema::Record::WAIT_RESULT && rec.wait_kind == schema::WaitKind::CPU_POLL;
+  }
+  EXPECT_GE(cpu_waits, 1u);
+}
+
+TEST(CaptureProcess, ExitStatusIsForwarded) {
+  amdrr::testing::TempDir dir;
+  const std::string trace = dir.file("fault.amdrr");
+  Outcome r = run_program(
+      {kBuild + "/cli/amdrr", "capture", "-q", "-o", trace, "--", kBuild + "/samples/fault_vm"}, {},
+      dir.path());
+  ASSERT_TRUE(WIFEXITED(r.status));
+  EXPECT_EQ(WEXITSTATUS(r.status), 1);
+  auto t = read_trace(trace);
+  EXPECT_EQ(t.end, format::TraceEnd::kClean);
+  // The VM fault the sample provokes is in the trace.
+  EXPECT_GE(t.count(schema::Record::GPU_ERROR), 1u);
+}
+
+// Killed at several points: the trace reads back (cut short) with every
+// submission up to the last flush.
+void check_killed(const std::string& end, int signal, int submissions, bool exact) {
+  amdrr::testing::TempDir dir;
+  const std::string trace = dir.file(end + ".amdrr");
+  Outcome r = run_program({kVictim, "--submissions", std::to_string(submissions), "--end", end},
+                          {"AMDRR_CAPTURE=" + trace, "AMDRR_CAPTURE_FLUSH_MS=50"}, dir.path());
+  ASSERT_TRUE(WIFSIGNALED(r.status)) << end << ": " << r.err;
+  EXPECT_EQ(WTERMSIG(r.status), signal);
+  auto t = read_trace(trace);
+  EXPECT_EQ(t.end, format::TraceEnd::kCutShort) << end;
+  EXPECT_EQ(annotations(t, "victim"), 1u);
+  if (exact) {
+    EXPECT_EQ(t.doorbells, static_cast<uint64_t>(submissions)) << end;
+  } else {
+    EXPECT_GE(t.doorbells, 1u) << end;
+    EXPECT_LE(t.doorbells, static_cast<uint64_t>(submissions)) << end;
+  }
+}
+
+TEST(CaptureProcess, SigsegvLeavesEveryRecord) {
+  check_killed("segv", SIGSEGV, 5, true);
+  check_killed("segv", SIGSEGV, 40, true);
+}
+TEST(CaptureProcess, SigtermLeavesEveryRecord) {
+  check_killed("term", SIGTERM, 1, true);
+  check_killed("term", SIGTERM, 30, true);
+}
+TEST(CaptureProcess, AbortLeavesEveryRecord) {
+  check_killed("abort", SIGABRT, 7, true);
+}
+TEST(CaptureProcess, SigkillLeavesEveryRecordUpToTheLastFlush) {
+  // The victim sleeps past a timer flush before SIGKILL: everything is in.
+  check_killed("kill", SIGKILL, 3, true);
+  check_killed("kill", SIGKILL, 25, true);
+}
+
+TEST(CaptureProcess, ForkedChildIsNotCapturedAndSaysSoOnce) {
+  amdrr::testing::TempDir dir;
+  const std::string trace = dir.file("fork.amdrr");
+  Outcome r = run_program({kVictim, "--submissions", "3", "--end", "fork"},
+                          {"AMDRR_CAPTURE=" + trace}, dir.path());
+  ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0) << r.err;
+  auto t = read_trace(trace);
+  EXPECT_EQ(t.end, format::TraceEnd::kClean);
+  EXPECT_EQ(annotations(t, "child"), 0u);
+  EXPECT_EQ(annotations(t, "parent"), 1u);
+  EXPECT_EQ(t.doorbells, 3u);
+  size_t notices = 0;
+  for (size_t at = r.err.find("is not captured"); at != std::string::npos;
+       at = r.err.find("is not captured", at + 1)) {
+    ++notices;
+  }
+  EXPECT_EQ(notices, 1u) << r.err;
+}
+
+TEST(CaptureProcess, TwoProcessesCaptureAtOnceWithPidInThePath) {
+  amdrr::testing::TempDir dir;
+  const std::string pattern = dir.file("two-%p.amdrr");
+  pid_t pids[2];
+  for (pid_t& pid : pids) {
+    pid = fork();
+    if (pid == 0) {
+      setenv("AMDRR_BACKEND", "sim", 1);
+      setenv("AMDRR_CAPTURE", pattern.c_str(), 1);
+      if (!freopen("/dev/null", "w", stdout)) _exit(126);
+      execl(kVictim.c_str(), kVictim.c_str(), "--submissions", "20", nullptr);
+      _exit(127);
+    }
+  }
+  for (pid_t pid : pids) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    auto t = read_trace(dir.file("two-" + std::to_string(pid) + ".amdrr"));
+    EXPECT_EQ(t.end, format::TraceEnd::kClean);
+    EXPECT_EQ(t.doorbells, 20u);
+  }
+}
+
+TEST(CaptureProcess, ReadSyscallIntoProtectedBoIsRecorded) {
+  // The kernel does not fault on a protected page for a syscall (EFAULT):
+  // read(2) is interposed, unprotects the pages and records what it wrote.
+  amdrr::testing::TempDir dir;
+  const std::string trace = dir.file("read.amdrr");
+  Outcome r = run_program({kVictim, "--submissions", "1", "--end", "read"},
+                          {"AMDRR_CAPTURE=" + trace}, dir.path());
+  ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0) << r.err;
+  EXPECT_NE(r.out.find("read returned 16 (ok)"), std::string::npos) << r.out;
+  auto t = read_trace(trace);
+  size_t syscalls = 0;
+  for (const auto& rec : t.records) {
+    if (rec.kind != schema::Record::MEM_WRITE || rec.source != schema::WriteSource::SYSCALL) {
+      continue;
+    }
+    ++syscalls;
+    ASSERT_EQ(rec.content.size(), 16u);
+    EXPECT_EQ(std::string(rec.content.begin(), rec.content.end()), kVictim.substr(0, 16));
+  }
+  EXPECT_EQ(syscalls, 1u);
+}
+
+}  // namespace
+}  // namespace amdrr::capture
