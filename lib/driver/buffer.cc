@@ -4,6 +4,7 @@
 
 #include "lib/driver/device.h"
 #include "lib/driver/error.h"
+#include "lib/driver/staging.h"
 #include "lib/driver/system.h"
 #include "lib/kmd/kmd.h"
 
@@ -69,21 +70,27 @@ void check_range(const Buffer& b, const char* what, uint64_t offset, uint64_t si
 }  // namespace
 
 void Buffer::write(uint64_t offset, std::span<const uint8_t> bytes) const {
+  auto& s = live("write");
+  check_range(*this, "write", offset, bytes.size(), s.size);
+  if (s.cpu.size == 0) return s.device->staging().write(*this, offset, bytes);
   uint8_t* p = data();
-  check_range(*this, "write", offset, bytes.size(), state_->size);
   std::memcpy(p + offset, bytes.data(), bytes.size());
   state_->device->kmd().note_cpu_write(state_->va + offset, bytes);
 }
 
 void Buffer::read(uint64_t offset, std::span<uint8_t> out) const {
+  auto& s = live("read");
+  check_range(*this, "read", offset, out.size(), s.size);
+  if (s.cpu.size == 0) return s.device->staging().read(*this, offset, out);
   const uint8_t* p = data();
-  check_range(*this, "read", offset, out.size(), state_->size);
   std::memcpy(out.data(), p + offset, out.size());
 }
 
 void Buffer::fill(uint64_t offset, uint64_t size, uint8_t value) const {
+  auto& s = live("fill");
+  check_range(*this, "fill", offset, size, s.size);
+  if (s.cpu.size == 0) return s.device->staging().fill(*this, offset, size, value);
   uint8_t* p = data();
-  check_range(*this, "fill", offset, size, state_->size);
   std::memset(p + offset, value, size);
   state_->device->kmd().note_cpu_write(state_->va + offset, {p + offset, size});
 }

@@ -44,8 +44,11 @@ class Buffer {
     return reinterpret_cast<T*>(data());
   }
 
-  /// CPU writes and reads of a host-visible buffer, bounds-checked. Writes
-  /// are reported to the seam, so a capture records them exactly.
+  /// CPU writes and reads, bounds-checked. Host-visible memory is accessed
+  /// directly and writes are reported to the seam, so a capture records them
+  /// exactly. Memory the CPU cannot map (Memory::kVram, which is all VRAM on
+  /// a GPU without a large BAR) goes through the device's Staging: a GTT
+  /// bounce buffer and an SDMA copy, waited for before the call returns.
   void write(uint64_t offset, std::span<const uint8_t> bytes) const;
   void read(uint64_t offset, std::span<uint8_t> out) const;
   void fill(uint64_t offset, uint64_t size, uint8_t value) const;

@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include "lib/driver/error.h"
+#include "lib/driver/staging.h"
 #include "lib/driver/system.h"
 #include "lib/kmd/kmd.h"
 
@@ -29,6 +30,8 @@ Device::Device(System& system, size_t index, const gpu::Node& node, gpu::GpuTarg
       window_(std::move(window)) {}
 
 Device::~Device() {
+  // The staging queue goes before the memory it runs from.
+  staging_.reset();
   // Buffers still alive lose their memory with the device; later use of
   // them is an Error, not a dangling access.
   while (!buffers_.empty()) {
@@ -154,6 +157,11 @@ void Device::release(detail::BufferState& state) {
   }
   (void)k.free_memory_of_gpu(state.handle);
   if (state.in_window) window_.release(state.va);
+}
+
+Staging& Device::staging() {
+  if (!staging_) staging_ = std::make_unique<Staging>(*this);
+  return *staging_;
 }
 
 Buffer Device::find(uint64_t va, uint64_t size) const {

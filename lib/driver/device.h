@@ -16,6 +16,7 @@
 namespace amdrr {
 
 class System;
+class Staging;
 namespace kmd {
 class Kmd;
 }
@@ -55,6 +56,11 @@ class Device {
   Buffer find(uint64_t va, uint64_t size = 1) const;
   size_t live_buffers() const { return buffers_.size(); }
 
+  /// CPU access to this device's memory the CPU cannot map (Memory::kVram):
+  /// a GTT bounce buffer and an internal SDMA queue, created on first use.
+  /// Buffer::write/read/fill use it; see staging.h.
+  Staging& staging();
+
  private:
   friend class System;
   friend class Buffer;
@@ -71,6 +77,7 @@ class Device {
   gpu::GpuTarget target_;
   VaWindow window_;
   std::map<uint64_t, std::weak_ptr<detail::BufferState>> buffers_;  // by VA
+  std::unique_ptr<Staging> staging_;  // destroyed first: its queue, then buffers
 };
 
 }  // namespace amdrr

@@ -97,11 +97,15 @@ Queue& Queue::append(std::span<const uint32_t> dwords) {
 
 void Queue::submit() {
   require_live("submit");
-  if (pending_.empty()) return;
+  if (!has_pending()) return;
   before_submit();
+  write_pending();
+  publish();
+}
+
+void Queue::write_pending() {
   write_ring({reinterpret_cast<const uint8_t*>(pending_.data()), pending_.size() * 4});
   pending_.clear();
-  publish();
 }
 
 uint64_t Queue::read_bytes() const {

@@ -65,6 +65,11 @@ class Queue {
   /// Called by submit() before the batch goes out: a queue appends what must
   /// follow its commands (e.g. a progress signal for its kernarg arena).
   virtual void before_submit() {}
+  /// Whether submit() has anything to send (PM4/SDMA: pending dwords).
+  virtual bool has_pending() const { return !pending_.empty(); }
+  /// Writes the pending batch into the ring and forgets it; submit() then
+  /// publishes. PM4/SDMA copy the dwords; AQL writes packets header last.
+  virtual void write_pending();
   /// Allocates the ring and control page, creates the KFD queue.
   void create_kfd_queue(kmd::CreateQueueArgs args);
   /// Copies `bytes` into the ring at the write position (wrapping), first

@@ -102,4 +102,70 @@ void Signal::wait_at_least(uint64_t target, std::chrono::milliseconds timeout) c
   }
 }
 
+// wait_at_least's loop with an equality test, kept separate so the two can
+// change independently (the capture work owns wait_at_least's loop).
+void Signal::wait_equal(uint64_t target, std::chrono::milliseconds timeout) const {
+  if (!memory_.valid()) throw Error("wait on an empty Signal");
+  kmd::Kmd& k = memory_.device().kmd();
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + timeout;
+  sim::EngineScheduler* engines = system_->sim_engines();
+  const size_t stopped_before = engines ? engines->stopped_queues().size() : 0;
+  auto satisfied = [&] {
+    kmd::CpuWait wait;
+    wait.va = value_address();
+    wait.op = kmd::CpuWait::Op::kEq;
+    wait.reference = target;
+    wait.value_seen = target;
+    wait.duration_ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                 std::chrono::steady_clock::now() - start)
+                                                 .count());
+    k.note_cpu_wait(wait);
+  };
+  for (;;) {
+    for (int i = 0; i < kSpins; ++i) {
+      if (value() == target) return satisfied();
+      k.poll();
+    }
+    if (value() == target) return satisfied();
+    const uint64_t now_value = value();
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      std::string is = std::to_string(now_value);
+      if (static_cast<int64_t>(now_value) < 0) {
+        is += " = " + std::to_string(static_cast<int64_t>(now_value));
+      }
+      throw Error("timed out after " + std::to_string(timeout.count()) + " ms waiting for signal " +
+                  hex(address()) + " to equal " + std::to_string(target) + " (it is " + is +
+                  (now_value < target || static_cast<int64_t>(now_value) < 0
+                       ? "): it went past the target, so more packets completed it than it counted"
+                       : "): a queue is hung or the work was never submitted"));
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
+    EventSet::Outcome outcome =
+        system_->events().wait(static_cast<uint32_t>(std::min<int64_t>(left, 100)));
+    if (outcome.vm_fault) {
+      const auto& f = *outcome.vm_fault;
+      throw Error("GPU memory fault while waiting for signal " + hex(address()) + ": address " +
+                  hex(f.va) + " on GPU " + hex(f.gpu_id) + (f.not_present ? " is not mapped" : "") +
+                  (f.read_only ? " is read-only" : "") + "; the GPU's queues were stopped");
+    }
+    if (outcome.hw_exception) {
+      throw Error("GPU " + hex(outcome.hw_exception->gpu_id) +
+                  " reported a hardware exception (reset) while waiting for signal " +
+                  hex(address()));
+    }
+    if (engines && value() != target) {
+      auto stopped = engines->stopped_queues();
+      if (stopped.size() > stopped_before) {
+        const auto& [queue, why] = stopped.back();
+        throw Error("while waiting for signal " + hex(address()) + ", queue " +
+                    std::to_string(queue) + " of the emulated GPU stopped (" +
+                    sim::queue_state_name(why.state) + ") at " + why.packet + " (" +
+                    hex(why.packet_va) + "): " + why.message);
+      }
+    }
+  }
+}
+
 }  // namespace amdrr

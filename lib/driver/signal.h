@@ -14,6 +14,12 @@
 // GPU-side waits compare the low 32 bits with >=: valid while the value
 // being waited for is less than 2^31 ahead of the current one (wrap rule).
 //
+// Two ways to use one: as a timeline (counts up; queues signal(s, v) and
+// wait(s, v); the CPU calls wait_at_least(v)), or as an AQL completion
+// signal (counts down; set it to N, attach it to N AQL packets, and the CPU
+// calls wait_equal(0) or an AQL barrier waits for 0). Do not mix the two on
+// one signal.
+//
 // A CPU wait spins briefly (calling Kmd::poll, so the emulated GPU runs),
 // then sleeps on the KFD signal event; a VM fault or hardware exception that
 // arrives meanwhile becomes an Error naming the address and the GPU.
@@ -47,6 +53,15 @@ class Signal {
   /// was expected and what the value is), or when the GPU faulted.
   void wait_at_least(uint64_t target,
                      std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+  /// Blocks until value() == target, exactly. This is how a CPU waits on an
+  /// AQL completion signal, which the packet processor only decrements by one
+  /// when a packet completes: make the signal with the number of packets that
+  /// will complete it (usually 1), attach it, then wait_equal(0). A value
+  /// below the target (an extra decrement wraps 0 to 2^64 - 1) never
+  /// satisfies it, and the timeout Error says what the value is. Throws like
+  /// wait_at_least on a timeout or a GPU fault.
+  void wait_equal(uint64_t target,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
   /// Makes it reachable from `device`'s queues (done for you by queues).
   void map_to(const Device& device) const { memory_.map_to(device); }
   const Buffer& memory() const { return memory_; }

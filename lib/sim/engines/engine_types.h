@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "lib/base/result.h"
 #include "lib/sim/engines/fault_plan.h"
 #include "lib/sim/gpu_vm.h"
 
@@ -47,7 +48,18 @@ struct WrittenRange {
   friend bool operator==(const WrittenRange&, const WrittenRange&) = default;
 };
 
+/// How the engines run. Deterministic: one thread, inside Kmd calls, in an
+/// order drawn from the seed. Threaded: each queue's engine on its own host
+/// thread, running as soon as its doorbell is written, like hardware
+/// (threaded_scheduler.h); not reproducible.
+enum class EngineMode : uint8_t { kDeterministic, kThreaded };
+
+/// AMDRR_SIM_MODE=deterministic|threaded; unset or empty: deterministic;
+/// anything else: EINVAL.
+Result<EngineMode> engine_mode_from_env();
+
 struct EngineOptions {
+  EngineMode mode = EngineMode::kDeterministic;
   uint64_t seed = 0;
   /// Most packets one engine runs before the scheduler draws again.
   uint32_t max_burst = 8;
@@ -59,6 +71,9 @@ struct EngineOptions {
   uint64_t poll_max_packets = uint64_t{1} << 22;
   /// Quiescent polls a wait may stay unsatisfied before it is a hang.
   uint32_t hang_polls = 2000;
+  /// Threaded mode: milliseconds a wait may stay unsatisfied, while every
+  /// engine is idle or blocked and no doorbell came, before it is a hang.
+  uint32_t hang_ms = 500;
   /// IB levels below the ring (ring -> IB1 -> IB2). UNVERIFIED: the MEC's
   /// real limit; the GFX CP documents IB1/IB2.
   uint32_t max_ib_depth = 2;
@@ -66,7 +81,8 @@ struct EngineOptions {
   FaultPlan faults;
   /// Milliseconds without a Kmd call, while work is pending, before the
   /// watchdog says the program spins without calling Kmd::poll(); 0: off.
-  /// It only reports, so deterministic runs stay deterministic.
+  /// It only reports, so deterministic runs stay deterministic. Off in
+  /// threaded mode, where the GPU does not need Kmd calls to advance.
   uint32_t watchdog_ms = 5000;
 };
 

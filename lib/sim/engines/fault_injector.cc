@@ -44,7 +44,18 @@ FaultInjector::Decision FaultInjector::next(const std::vector<FaultPlan::Signal>
   return {};
 }
 
+FaultInjector::Decision FaultInjector::next_signal() {
+  std::lock_guard lock(mu_);
+  return next(plan_.signals, ++signals_, "signal");
+}
+
+FaultInjector::Decision FaultInjector::next_interrupt() {
+  std::lock_guard lock(mu_);
+  return next(plan_.interrupts, ++interrupts_, "interrupt");
+}
+
 std::optional<uint64_t> FaultInjector::next_copy(std::string* what) {
+  std::lock_guard lock(mu_);
   ++copies_;
   for (const auto& f : plan_.flips) {
     if (f.copy != copies_) continue;
@@ -55,10 +66,12 @@ std::optional<uint64_t> FaultInjector::next_copy(std::string* what) {
 }
 
 void FaultInjector::defer(uint32_t queue_id, uint32_t polls, std::function<void()> fn) {
+  std::lock_guard lock(mu_);
   deferred_.push_back({queue_id, polls_ + polls, std::move(fn)});
 }
 
-void FaultInjector::tick() {
+std::vector<FaultInjector::Deferred> FaultInjector::tick_due() {
+  std::lock_guard lock(mu_);
   ++polls_;
   // Due items leave the list before they run: a delayed signal may itself be
   // followed by a delayed interrupt, deferred anew.
@@ -67,11 +80,31 @@ void FaultInjector::tick() {
                                   [&](const Deferred& d) { return d.due > polls_; });
   std::move(it, deferred_.end(), std::back_inserter(due));
   deferred_.erase(it, deferred_.end());
-  for (auto& d : due) d.fn();
+  return due;
+}
+
+void FaultInjector::tick() {
+  for (auto& d : tick_due()) d.fn();
 }
 
 void FaultInjector::forget(uint32_t queue_id) {
+  std::lock_guard lock(mu_);
   std::erase_if(deferred_, [&](const Deferred& d) { return d.queue_id == queue_id; });
+}
+
+bool FaultInjector::has_deferred() const {
+  std::lock_guard lock(mu_);
+  return !deferred_.empty();
+}
+
+void FaultInjector::record(Injection i) {
+  std::lock_guard lock(mu_);
+  log_.push_back(std::move(i));
+}
+
+std::vector<Injection> FaultInjector::take_log() {
+  std::lock_guard lock(mu_);
+  return std::exchange(log_, {});
 }
 
 }  // namespace amdrr::sim

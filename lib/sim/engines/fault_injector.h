@@ -1,12 +1,17 @@
 #pragma once
 // The running side of a FaultPlan: counts completion signals, interrupts and
 // copies in execution order, decides which to break, holds delayed ones
-// until their poll, and keeps a log of every injection made. Used only from
-// the scheduler's thread (under its lock), which is what makes the counts,
-// and so the injections, reproducible.
+// until their poll, and keeps a log of every injection made. In
+// deterministic mode it is used only from the scheduler's thread (under its
+// lock), which is what makes the counts, and so the injections,
+// reproducible. In threaded mode engine threads share it (its own lock
+// guards the counters, deferred items and log): the N-th signal, interrupt
+// or copy is the N-th in execution order, which then races between queues;
+// per-queue counts (hang at a queue's N-th packet) stay exact.
 
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -44,8 +49,8 @@ class FaultInjector {
     std::string what;  // the plan item, when not delivered
   };
   /// Counts one completion signal / interrupt and says what to do with it.
-  Decision next_signal() { return next(plan_.signals, ++signals_, "signal"); }
-  Decision next_interrupt() { return next(plan_.interrupts, ++interrupts_, "interrupt"); }
+  Decision next_signal();
+  Decision next_interrupt();
   /// Counts one copy; the bit to flip in it and the item, if any.
   std::optional<uint64_t> next_copy(std::string* what);
 
@@ -54,21 +59,27 @@ class FaultInjector {
   void defer(uint32_t queue_id, uint32_t polls, std::function<void()> fn);
   /// One scheduler poll: runs what is due, in the order it was deferred.
   void tick();
-  void forget(uint32_t queue_id);
-  bool has_deferred() const { return !deferred_.empty(); }
-
-  void record(Injection i) { log_.push_back(std::move(i)); }
-  std::vector<Injection> take_log() { return std::exchange(log_, {}); }
-
- private:
   struct Deferred {
     uint32_t queue_id;
     uint64_t due;
     std::function<void()> fn;
   };
+  /// One scheduler poll: returns what is due, in the order it was deferred,
+  /// for the caller to run (threaded mode: under the owning engine's lock).
+  std::vector<Deferred> tick_due();
+  void forget(uint32_t queue_id);
+  bool has_deferred() const;
+
+  void record(Injection i);
+  std::vector<Injection> take_log();
+
+ private:
   Decision next(const std::vector<FaultPlan::Signal>& items, uint64_t n, const char* what);
 
-  FaultPlan plan_;
+  const FaultPlan plan_;
+  // Guards everything below (the plan is read-only). Never held while a
+  // deferred item runs: it may defer or record anew.
+  mutable std::mutex mu_;
   uint64_t signals_ = 0;
   uint64_t interrupts_ = 0;
   uint64_t copies_ = 0;

@@ -1,8 +1,14 @@
 #pragma once
-// The GPU clock in deterministic mode: a virtual counter that advances with
-// work, so timestamps are a pure function of the packets and the seed.
-// Ticks are of the 100 MHz counter SimKfd reports (UNVERIFIED: the real
-// rate is per board).
+// The GPU clock. In deterministic mode a virtual counter that advances with
+// work, so timestamps are a pure function of the packets and the seed; in
+// threaded mode (host = true) the host's monotonic clock scaled to the
+// counter's rate, so timestamps measure real time. Ticks are of the 100 MHz
+// counter SimKfd reports (UNVERIFIED: the real rate is per board).
+//
+// Thread-safe in host mode (it keeps no state); the virtual counter is used
+// only under the deterministic scheduler's lock.
+
+#include <time.h>
 
 #include <cstdint>
 
@@ -19,11 +25,30 @@ class GpuClock {
   /// "no such GPU" [S-CHR]. (A real counter has run since power-on.)
   static constexpr uint64_t kEpoch = uint64_t{1} << 20;
 
-  uint64_t now() const { return ticks_; }
-  void packet() { ticks_ += kTicksPerPacket; }
-  void data(uint64_t bytes_moved) { ticks_ += bytes_moved / kBytesPerTick; }
+  /// The counter's rate, which SimKfd's get_clock_counters also uses.
+  static constexpr uint64_t kHz = 100000000;
+
+  explicit GpuClock(bool host = false) : host_(host) {}
+
+  uint64_t now() const { return host_ ? host_ticks() : ticks_; }
+  void packet() {
+    if (!host_) ticks_ += kTicksPerPacket;
+  }
+  void data(uint64_t bytes_moved) {
+    if (!host_) ticks_ += bytes_moved / kBytesPerTick;
+  }
+
+  /// CLOCK_MONOTONIC_RAW in ticks: what SimKfd reports without a virtual clock.
+  static uint64_t host_ticks() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+    const uint64_t ns =
+        static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+    return ns / (1000000000ull / kHz);
+  }
 
  private:
+  const bool host_;
   uint64_t ticks_ = kEpoch;
 };
 

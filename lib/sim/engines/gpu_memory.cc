@@ -12,6 +12,8 @@ constexpr uint64_t kChunk = uint64_t{4} << 20;
 
 void WriteLog::add(uint32_t gpu_id, uint32_t queue_id, uint64_t va, uint64_t size) {
   if (size == 0) return;
+  std::unique_lock lock(mu_, std::defer_lock);
+  if (concurrent_) lock.lock();
   if (!ranges_.empty()) {
     WrittenRange& last = ranges_.back();
     if (last.gpu_id == gpu_id && last.queue_id == queue_id && last.va + last.size == va) {

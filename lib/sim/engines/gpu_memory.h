@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -19,15 +20,25 @@ class SimKfd;
 class FaultInjector;
 
 /// Written ranges of all engines, in execution order; adjacent writes of the
-/// same queue coalesce.
+/// same queue coalesce. Unlocked for the deterministic scheduler (one thread
+/// under its lock); set_concurrent() makes add/take lock, for engine threads.
 class WriteLog {
  public:
+  /// Before any engine runs: engines will add from several threads.
+  void set_concurrent() { concurrent_ = true; }
   void add(uint32_t gpu_id, uint32_t queue_id, uint64_t va, uint64_t size);
-  std::vector<WrittenRange> take() { return std::exchange(ranges_, {}); }
+  std::vector<WrittenRange> take() {
+    std::unique_lock lock(mu_, std::defer_lock);
+    if (concurrent_) lock.lock();
+    return std::exchange(ranges_, {});
+  }
+  /// Deterministic mode only (no lock).
   const std::vector<WrittenRange>& ranges() const { return ranges_; }
 
  private:
-  std::vector<WrittenRange> ranges_;
+  bool concurrent_ = false;  // set before engines run, then read-only
+  std::mutex mu_;
+  std::vector<WrittenRange> ranges_;  // guarded by mu_ when concurrent_
 };
 
 class GpuMemory {

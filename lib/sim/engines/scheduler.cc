@@ -4,9 +4,8 @@
 #include <cstdio>
 #include <vector>
 
-#include "lib/sim/engines/aql_engine.h"
+#include "lib/sim/engines/engine_factory.h"
 #include "lib/sim/engines/pm4_engine.h"
-#include "lib/sim/engines/sdma_engine.h"
 #include "lib/sim/sim_kfd.h"
 
 namespace amdrr::sim {
@@ -29,16 +28,23 @@ int64_t now_ns() {
 EngineScheduler::EngineScheduler(SimKfd& kfd, EngineOptions options)
     : kfd_(kfd),
       options_(with_env_faults(std::move(options))),
+      clock_(options_.mode == EngineMode::kThreaded),
       faults_(options_.faults),
       rng_(options_.seed) {
   kfd_.set_alloc_poison(options_.faults.poison);
+  if (options_.mode == EngineMode::kThreaded) {
+    threaded_ = std::make_unique<ThreadedScheduler>(kfd_, options_, clock_, log_, faults_);
+  }
   kfd_.set_engine_hook(this);
   touch();
-  if (options_.watchdog_ms) watchdog_ = std::thread([this] { watchdog_loop(); });
+  // The watchdog is for programs that spin without calling in, which the
+  // threaded GPU does not need.
+  if (options_.watchdog_ms && !threaded_) watchdog_ = std::thread([this] { watchdog_loop(); });
 }
 
 EngineScheduler::~EngineScheduler() {
   kfd_.set_engine_hook(nullptr);
+  threaded_.reset();
   if (watchdog_.joinable()) {
     {
       std::lock_guard lock(watchdog_mu_);
@@ -58,41 +64,23 @@ uint64_t EngineScheduler::draw(uint64_t n) {
 }
 
 void EngineScheduler::queue_created(const SimQueue& queue) {
+  if (threaded_) return threaded_->queue_created(queue);
   std::lock_guard lock(mu_);
   Slot slot;
-  const gpu::GpuTarget* target = kfd_.target(queue.args.gpu_id);
   const EngineEnv env{kfd_, clock_, log_, options_, faults_, dispatch_};
-  auto no_engine = [&](const char* why) {
-    slot.no_engine.state = QueueState::kUnsupported;
-    slot.no_engine.message = why;
-  };
-  if (!target || !target->sim_engines) {
-    no_engine("this GPU target has no emulated engines yet");
-  } else {
-    switch (queue.args.queue_type) {
-      case kmd::QueueType::kCompute:
-        slot.engine = std::make_unique<Pm4Engine>(env, queue, *target);
-        break;
-      case kmd::QueueType::kSdma:
-      case kmd::QueueType::kSdmaXgmi:
-      case kmd::QueueType::kSdmaByEngId:
-        slot.engine = std::make_unique<SdmaEngine>(env, queue, *target);
-        break;
-      case kmd::QueueType::kComputeAql:
-        slot.engine = std::make_unique<AqlEngine>(env, queue, *target);
-        break;
-    }
-  }
+  slot.engine = make_queue_engine(env, queue, &slot.no_engine);
   slots_[queue.queue_id] = std::move(slot);
 }
 
 void EngineScheduler::queue_destroyed(const SimQueue& queue) {
+  if (threaded_) return threaded_->queue_destroyed(queue);
   std::lock_guard lock(mu_);
   slots_.erase(queue.queue_id);
   faults_.forget(queue.queue_id);
 }
 
 void EngineScheduler::doorbell(const SimQueue& queue, uint64_t value) {
+  if (threaded_) return threaded_->doorbell(queue, value);
   std::lock_guard lock(mu_);
   auto it = slots_.find(queue.queue_id);
   if (it == slots_.end() || !it->second.engine) return;
@@ -107,6 +95,7 @@ void EngineScheduler::doorbell(const SimQueue& queue, uint64_t value) {
 }
 
 void EngineScheduler::poll() {
+  if (threaded_) return threaded_->poll();
   std::lock_guard lock(mu_);
   ++epoch_;
   touch();
@@ -125,6 +114,10 @@ void EngineScheduler::poll() {
 }
 
 EngineScheduler::RunResult EngineScheduler::run(uint64_t max_packets) {
+  if (threaded_) {
+    const auto t = threaded_->run(max_packets);
+    return {t.packets, t.quiescent};
+  }
   std::lock_guard lock(mu_);
   ++epoch_;
   touch();
@@ -190,6 +183,7 @@ void EngineScheduler::after_stop(QueueEngine& engine) {
 }
 
 QueueOutcome EngineScheduler::outcome(uint32_t queue_id) const {
+  if (threaded_) return threaded_->outcome(queue_id);
   std::lock_guard lock(mu_);
   auto it = slots_.find(queue_id);
   if (it == slots_.end()) return {};
@@ -197,6 +191,7 @@ QueueOutcome EngineScheduler::outcome(uint32_t queue_id) const {
 }
 
 std::vector<std::pair<uint32_t, QueueOutcome>> EngineScheduler::stopped_queues() const {
+  if (threaded_) return threaded_->stopped_queues();
   std::lock_guard lock(mu_);
   std::vector<std::pair<uint32_t, QueueOutcome>> out;
   for (const auto& [id, slot] : slots_) {
@@ -207,6 +202,7 @@ std::vector<std::pair<uint32_t, QueueOutcome>> EngineScheduler::stopped_queues()
 }
 
 std::optional<uint32_t> EngineScheduler::pm4_reg(uint32_t queue_id, uint32_t addr) const {
+  if (threaded_) return threaded_->pm4_reg(queue_id, addr);
   std::lock_guard lock(mu_);
   auto it = slots_.find(queue_id);
   if (it == slots_.end()) return std::nullopt;
@@ -215,27 +211,31 @@ std::optional<uint32_t> EngineScheduler::pm4_reg(uint32_t queue_id, uint32_t add
 }
 
 std::vector<WrittenRange> EngineScheduler::take_written() {
+  if (threaded_) return log_.take();  // locks itself
   std::lock_guard lock(mu_);
   return log_.take();
 }
 
 uint64_t EngineScheduler::gpu_clock() const {
+  if (threaded_) return clock_.now();  // the host's: no state
   std::lock_guard lock(mu_);
   return clock_.now();
 }
 
 std::optional<uint64_t> EngineScheduler::gpu_clock(uint32_t gpu_id) {
-  // One virtual clock for every GPU: timestamps and clock counters agree.
+  // One clock for every GPU: timestamps and clock counters agree.
   (void)gpu_id;
   return gpu_clock();
 }
 
 void EngineScheduler::set_dispatch_runner(DispatchRunner* runner) {
+  if (threaded_) return threaded_->set_dispatch_runner(runner);
   std::lock_guard lock(mu_);
   dispatch_ = runner;
 }
 
 std::vector<Injection> EngineScheduler::take_injections() {
+  if (threaded_) return faults_.take_log();  // locks itself
   std::lock_guard lock(mu_);
   return faults_.take_log();
 }

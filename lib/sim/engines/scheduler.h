@@ -6,8 +6,9 @@
 // an order drawn from the seed. Same seed and inputs: same interleaving,
 // memory and timestamps, bit for bit.
 //
-// A threaded mode (engines concurrent, for throughput and stress) is later
-// work; it would replace run() and keep the engines.
+// With EngineOptions::mode kThreaded it runs the same engines concurrently
+// instead (threaded_scheduler.h): every hook call and query below is then
+// forwarded to the ThreadedScheduler it owns.
 //
 // Thread-safe: one lock; whichever Kmd caller enters runs the engines.
 
@@ -26,6 +27,7 @@
 #include "lib/sim/engines/gpu_clock.h"
 #include "lib/sim/engines/gpu_memory.h"
 #include "lib/sim/engines/queue_engine.h"
+#include "lib/sim/engines/threaded_scheduler.h"
 
 namespace amdrr::sim {
 
@@ -52,7 +54,10 @@ class EngineScheduler final : public EngineHook {
     bool quiescent = false;  // every engine idle, blocked or stopped
   };
   /// Runs engines until quiescent or `max_packets` (tests, benchmarks).
+  /// Threaded mode: waits (up to 10 s) until every engine is idle, blocked
+  /// or stopped, or at least `max_packets` ran.
   RunResult run(uint64_t max_packets = UINT64_MAX);
+  bool threaded() const { return threaded_ != nullptr; }
 
   /// How a queue stands; kActive while it runs or waits.
   QueueOutcome outcome(uint32_t queue_id) const;
@@ -60,7 +65,8 @@ class EngineScheduler final : public EngineHook {
   std::vector<std::pair<uint32_t, QueueOutcome>> stopped_queues() const;
   /// A PM4 queue's register (SET_SH_REG / SET_UCONFIG_REG state).
   std::optional<uint32_t> pm4_reg(uint32_t queue_id, uint32_t addr) const;
-  /// The ranges the engines wrote since the last call, in execution order.
+  /// The ranges the engines wrote since the last call, in execution order
+  /// (threaded mode: the order in which engine threads logged them).
   std::vector<WrittenRange> take_written();
   uint64_t gpu_clock() const;
 
@@ -117,6 +123,10 @@ class EngineScheduler final : public EngineHook {
   std::function<void(const std::string&)> watchdog_sink_;
   bool watchdog_stop_ = false;
   std::thread watchdog_;
+
+  // Threaded mode: runs the engines on their own threads (null: deterministic).
+  // Last, so that it stops them before the clock, log and injector go.
+  std::unique_ptr<ThreadedScheduler> threaded_;
 };
 
 }  // namespace amdrr::sim
