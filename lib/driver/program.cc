@@ -83,27 +83,83 @@ KernelArgs& KernelArgs::set_bytes(size_t index, std::span<const uint8_t> bytes) 
   return *this;
 }
 
+namespace {
+
+// Code object v5 implicit arguments amdrr fills (AMDGPUUsage "Code Object V5
+// Metadata"): what each means for axis d. Others stay 0 — printf, hostcall,
+// multigrid and heap, which a kernel that does not use them never reads.
+enum class Hidden : uint8_t {
+  kNone,
+  kBlockCount,
+  kGroupSize,
+  kRemainder,
+  kGlobalOffset,
+  kGridDims
+};
+
+struct HiddenName {
+  const char* name;
+  Hidden kind;
+  int axis;
+};
+constexpr HiddenName kHiddenNames[] = {
+    {"hidden_block_count_x", Hidden::kBlockCount, 0},
+    {"hidden_block_count_y", Hidden::kBlockCount, 1},
+    {"hidden_block_count_z", Hidden::kBlockCount, 2},
+    {"hidden_group_size_x", Hidden::kGroupSize, 0},
+    {"hidden_group_size_y", Hidden::kGroupSize, 1},
+    {"hidden_group_size_z", Hidden::kGroupSize, 2},
+    {"hidden_remainder_x", Hidden::kRemainder, 0},
+    {"hidden_remainder_y", Hidden::kRemainder, 1},
+    {"hidden_remainder_z", Hidden::kRemainder, 2},
+    {"hidden_global_offset_x", Hidden::kGlobalOffset, 0},
+    {"hidden_global_offset_y", Hidden::kGlobalOffset, 1},
+    {"hidden_global_offset_z", Hidden::kGlobalOffset, 2},
+    {"hidden_grid_dims", Hidden::kGridDims, 0},
+};
+
+}  // namespace
+
 void KernelArgs::fill_hidden(const uint32_t grid[3], const uint16_t workgroup[3],
                              uint32_t dimensions) {
-  auto put = [&](const code::KernelArg& arg, uint64_t value) {
-    if (arg.size == 0 || arg.size > 8) return;
-    std::memcpy(bytes_.data() + arg.offset, &value, arg.size);
-  };
-  // Code object v5 implicit arguments (AMDGPUUsage "Code Object V5
-  // Metadata"); values left 0 are those amdrr does not provide (printf,
-  // hostcall, multigrid, heap), as a kernel that does not use them expects.
-  for (const code::KernelArg& arg : metadata_->args) {
-    const std::string& kind = arg.value_kind;
-    for (int d = 0; d < 3; ++d) {
-      const char axis = static_cast<char>('x' + d);
-      uint32_t wg = d < static_cast<int>(dimensions) ? workgroup[d] : 1;
-      uint32_t n = d < static_cast<int>(dimensions) ? grid[d] : 1;
-      if (kind == std::string("hidden_block_count_") + axis) put(arg, (n + wg - 1) / wg);
-      if (kind == std::string("hidden_group_size_") + axis) put(arg, wg);
-      if (kind == std::string("hidden_remainder_") + axis) put(arg, n % wg);
-      if (kind == std::string("hidden_global_offset_") + axis) put(arg, 0);
+  // Resolved once per KernelArgs: a dispatch then costs no string compares.
+  if (hidden_.empty() && !hidden_resolved_) {
+    for (const code::KernelArg& arg : metadata_->args) {
+      if (!arg.hidden() || arg.size == 0 || arg.size > 8) continue;
+      for (const HiddenName& h : kHiddenNames) {
+        if (arg.value_kind == h.name) {
+          hidden_.push_back(
+              {arg.offset, arg.size, static_cast<uint8_t>(h.kind), static_cast<uint8_t>(h.axis)});
+        }
+      }
     }
-    if (kind == "hidden_grid_dims") put(arg, dimensions);
+    hidden_resolved_ = true;
+  }
+  for (const HiddenSlot& slot : hidden_) {
+    int d = slot.axis;
+    uint64_t wg = d < static_cast<int>(dimensions) ? workgroup[d] : 1;
+    uint64_t n = d < static_cast<int>(dimensions) ? grid[d] : 1;
+    uint64_t value = 0;
+    switch (static_cast<Hidden>(slot.kind)) {
+      case Hidden::kBlockCount:
+        value = (n + wg - 1) / wg;
+        break;
+      case Hidden::kGroupSize:
+        value = wg;
+        break;
+      case Hidden::kRemainder:
+        value = n % wg;
+        break;
+      case Hidden::kGlobalOffset:
+        value = 0;
+        break;
+      case Hidden::kGridDims:
+        value = dimensions;
+        break;
+      case Hidden::kNone:
+        break;
+    }
+    std::memcpy(bytes_.data() + slot.offset, &value, slot.size);
   }
 }
 

@@ -72,6 +72,14 @@ class KernelArgs {
   std::vector<uint8_t> bytes_;
   std::vector<size_t> explicit_;  // indices into metadata_->args
   std::vector<bool> set_;
+  struct HiddenSlot {  // an implicit argument amdrr fills, resolved once
+    uint32_t offset;
+    uint32_t size;
+    uint8_t kind;
+    uint8_t axis;
+  };
+  std::vector<HiddenSlot> hidden_;
+  bool hidden_resolved_ = false;
 };
 
 }  // namespace amdrr

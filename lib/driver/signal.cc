@@ -42,10 +42,20 @@ void Signal::set(uint64_t value) const {
 }
 
 void Signal::wait_at_least(uint64_t target, std::chrono::milliseconds timeout) const {
+  wait_for(kmd::CpuWait::Op::kGe, target, timeout);
+}
+
+void Signal::wait_equal(uint64_t target, std::chrono::milliseconds timeout) const {
+  wait_for(kmd::CpuWait::Op::kEq, target, timeout);
+}
+
+void Signal::wait_for(kmd::CpuWait::Op op, uint64_t target,
+                      std::chrono::milliseconds timeout) const {
   if (!memory_.valid()) throw Error("wait on an empty Signal");
+  auto holds = [&](uint64_t v) { return op == kmd::CpuWait::Op::kEq ? v == target : v >= target; };
   kmd::Kmd& k = memory_.device().kmd();
   const auto start = std::chrono::steady_clock::now();
-  auto deadline = start + timeout;
+  const auto deadline = start + timeout;
   // On the emulated GPU a queue that stops during the wait (an unsupported
   // packet, a malformed stream, a hang) is reported at once, with its reason,
   // instead of as a timeout; queues stopped before the wait are not ours.
@@ -55,7 +65,7 @@ void Signal::wait_at_least(uint64_t target, std::chrono::milliseconds timeout) c
   auto satisfied = [&](uint64_t seen) {
     kmd::CpuWait wait;
     wait.va = value_address();
-    wait.op = kmd::CpuWait::Op::kGe;
+    wait.op = op;
     wait.reference = target;
     wait.value_seen = seen;
     wait.duration_ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -65,16 +75,13 @@ void Signal::wait_at_least(uint64_t target, std::chrono::milliseconds timeout) c
   };
   for (;;) {
     for (int i = 0; i < kSpins; ++i) {
-      if (uint64_t v = value(); v >= target) return satisfied(v);
+      if (uint64_t v = value(); holds(v)) return satisfied(v);
       k.poll();
     }
-    if (uint64_t v = value(); v >= target) return satisfied(v);
+    const uint64_t now_value = value();
+    if (holds(now_value)) return satisfied(now_value);
     auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) {
-      throw Error("timed out after " + std::to_string(timeout.count()) + " ms waiting for signal " +
-                  hex(address()) + " to reach " + std::to_string(target) + " (it is " +
-                  std::to_string(value()) + "): a queue is hung or the work was never submitted");
-    }
+    if (now >= deadline) throw Error(timeout_message(op, target, now_value, timeout));
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
     EventSet::Outcome outcome =
         system_->events().wait(static_cast<uint32_t>(std::min<int64_t>(left, 100)));
@@ -89,7 +96,7 @@ void Signal::wait_at_least(uint64_t target, std::chrono::milliseconds timeout) c
                   " reported a hardware exception (reset) while waiting for signal " +
                   hex(address()));
     }
-    if (engines && value() < target) {
+    if (engines && !holds(value())) {
       auto stopped = engines->stopped_queues();
       if (stopped.size() > stopped_before) {
         const auto& [queue, why] = stopped.back();
@@ -102,70 +109,21 @@ void Signal::wait_at_least(uint64_t target, std::chrono::milliseconds timeout) c
   }
 }
 
-// wait_at_least's loop with an equality test, kept separate so the two can
-// change independently (the capture work owns wait_at_least's loop).
-void Signal::wait_equal(uint64_t target, std::chrono::milliseconds timeout) const {
-  if (!memory_.valid()) throw Error("wait on an empty Signal");
-  kmd::Kmd& k = memory_.device().kmd();
-  const auto start = std::chrono::steady_clock::now();
-  const auto deadline = start + timeout;
-  sim::EngineScheduler* engines = system_->sim_engines();
-  const size_t stopped_before = engines ? engines->stopped_queues().size() : 0;
-  auto satisfied = [&] {
-    kmd::CpuWait wait;
-    wait.va = value_address();
-    wait.op = kmd::CpuWait::Op::kEq;
-    wait.reference = target;
-    wait.value_seen = target;
-    wait.duration_ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                 std::chrono::steady_clock::now() - start)
-                                                 .count());
-    k.note_cpu_wait(wait);
-  };
-  for (;;) {
-    for (int i = 0; i < kSpins; ++i) {
-      if (value() == target) return satisfied();
-      k.poll();
-    }
-    if (value() == target) return satisfied();
-    const uint64_t now_value = value();
-    auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) {
-      std::string is = std::to_string(now_value);
-      if (static_cast<int64_t>(now_value) < 0) {
-        is += " = " + std::to_string(static_cast<int64_t>(now_value));
-      }
-      throw Error("timed out after " + std::to_string(timeout.count()) + " ms waiting for signal " +
-                  hex(address()) + " to equal " + std::to_string(target) + " (it is " + is +
-                  (now_value < target || static_cast<int64_t>(now_value) < 0
-                       ? "): it went past the target, so more packets completed it than it counted"
-                       : "): a queue is hung or the work was never submitted"));
-    }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
-    EventSet::Outcome outcome =
-        system_->events().wait(static_cast<uint32_t>(std::min<int64_t>(left, 100)));
-    if (outcome.vm_fault) {
-      const auto& f = *outcome.vm_fault;
-      throw Error("GPU memory fault while waiting for signal " + hex(address()) + ": address " +
-                  hex(f.va) + " on GPU " + hex(f.gpu_id) + (f.not_present ? " is not mapped" : "") +
-                  (f.read_only ? " is read-only" : "") + "; the GPU's queues were stopped");
-    }
-    if (outcome.hw_exception) {
-      throw Error("GPU " + hex(outcome.hw_exception->gpu_id) +
-                  " reported a hardware exception (reset) while waiting for signal " +
-                  hex(address()));
-    }
-    if (engines && value() != target) {
-      auto stopped = engines->stopped_queues();
-      if (stopped.size() > stopped_before) {
-        const auto& [queue, why] = stopped.back();
-        throw Error("while waiting for signal " + hex(address()) + ", queue " +
-                    std::to_string(queue) + " of the emulated GPU stopped (" +
-                    sim::queue_state_name(why.state) + ") at " + why.packet + " (" +
-                    hex(why.packet_va) + "): " + why.message);
-      }
-    }
+std::string Signal::timeout_message(kmd::CpuWait::Op op, uint64_t target, uint64_t value,
+                                    std::chrono::milliseconds timeout) const {
+  std::string head = "timed out after " + std::to_string(timeout.count()) +
+                     " ms waiting for signal " + hex(address());
+  if (op != kmd::CpuWait::Op::kEq) {
+    return head + " to reach " + std::to_string(target) + " (it is " + std::to_string(value) +
+           "): a queue is hung or the work was never submitted";
   }
+  // A completion signal counts down: below the target means it went past.
+  std::string is = std::to_string(value);
+  if (static_cast<int64_t>(value) < 0) is += " = " + std::to_string(static_cast<int64_t>(value));
+  return head + " to equal " + std::to_string(target) + " (it is " + is +
+         (value < target || static_cast<int64_t>(value) < 0
+              ? "): it went past the target, so more packets completed it than it counted"
+              : "): a queue is hung or the work was never submitted");
 }
 
 }  // namespace amdrr

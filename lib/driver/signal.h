@@ -26,8 +26,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 #include "lib/driver/buffer.h"
+#include "lib/kmd/kmd.h"
 
 namespace amdrr {
 
@@ -69,6 +71,10 @@ class Signal {
  private:
   friend class System;
   Signal(System& system, Buffer memory) : system_(&system), memory_(std::move(memory)) {}
+  /// The one CPU wait loop: spin with Kmd::poll(), then sleep on the event.
+  void wait_for(kmd::CpuWait::Op op, uint64_t target, std::chrono::milliseconds timeout) const;
+  std::string timeout_message(kmd::CpuWait::Op op, uint64_t target, uint64_t value,
+                              std::chrono::milliseconds timeout) const;
 
   System* system_ = nullptr;
   Buffer memory_;
