@@ -80,7 +80,7 @@ std::unique_ptr<CaptureSession> CaptureSession::start(kmd::Kmd& backend,
           h.setSimSeed(options.sim_seed);
           h.setSimProfile(options.sim_profile);
         }
-        fill_machine_info(backend, h);
+        fill_machine_info(backend, h, options.backend == schema::Backend::KFD);
       },
       error, options.writer);
   if (!s->writer_) return nullptr;

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs the main job. For now: write a small trace and show
-# `amdrr info` of it. Capture and replay of a sample workload come next.
+# Sets up, builds and runs the main job: capture a sample workload (a kernel
+# compiled from source, run on PM4 and AQL queues, plus SDMA copies) into a
+# trace — on the emulated GPU when this machine has no usable AMD GPU — and
+# show what the trace holds. Replay comes with the replay part.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${AMDRR_BUILD_DIR:-$root/build}
 "$root/scripts/setup.sh"
 "$root/scripts/build.sh"
-out=${AMDRR_DEMO_TRACE:-$build/demo.amdrr}
-"$build/samples/write_sample_trace" "$out"
-"$build/cli/amdrr" info "$out"
+trace=${AMDRR_DEMO_TRACE:-$build/demo.amdrr}
+echo "== amdrr capture -o $trace -- samples/dispatch"
+"$build/cli/amdrr" capture -o "$trace" -- "$build/samples/dispatch" --elements 65536
+echo
+echo "== amdrr info $trace"
+"$build/cli/amdrr" info "$trace"
