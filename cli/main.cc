@@ -8,6 +8,7 @@
 #include "cli/capture_command.h"
 #include "cli/exit_codes.h"
 #include "cli/info_command.h"
+#include "cli/replay_command.h"
 
 int main(int argc, char** argv) {
   using namespace amdrr::cli;
@@ -19,6 +20,8 @@ int main(int argc, char** argv) {
   CLI::App* info_cmd = add_info_command(app, info);
   CaptureOptions capture;
   CLI::App* capture_cmd = add_capture_command(app, capture);
+  ReplayCommandOptions replay;
+  CLI::App* replay_cmd = add_replay_command(app, replay);
 
   try {
     app.parse(argc, argv);
@@ -29,5 +32,6 @@ int main(int argc, char** argv) {
 
   if (info_cmd->parsed()) return run_info(info, std::cout, std::cerr);
   if (capture_cmd->parsed()) return run_capture(capture, std::cout, std::cerr);
+  if (replay_cmd->parsed()) return run_replay(replay, std::cout, std::cerr);
   return kExitUsage;
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the main job: capture a sample workload (a kernel
-# compiled from source, run on PM4 and AQL queues, plus SDMA copies) into a
-# trace — on the emulated GPU when this machine has no usable AMD GPU — and
-# show what the trace holds. Replay comes with the replay part.
+# compiled from source, run on PM4 and AQL queues) into a trace — on the
+# emulated GPU when this machine has no usable AMD GPU — show what the trace
+# holds, and replay it, checking that it behaves as recorded.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${AMDRR_BUILD_DIR:-$root/build}
@@ -14,3 +14,6 @@ echo "== amdrr capture -o $trace -- samples/dispatch"
 echo
 echo "== amdrr info $trace"
 "$build/cli/amdrr" info "$trace"
+echo
+echo "== amdrr replay $trace"
+"$build/cli/amdrr" replay "$trace"

@@ -1,0 +1,89 @@
+#pragma once
+// Replayer: pulls a trace's records and re-issues them on a Kmd backend, in
+// the recorded global order, remapping what the kernel hands out (BO
+// handles, gpu_ids, mmap offsets, queue ids) and checking what must stay
+// the same (event ids, the values CPU waits saw, observed hashes). The
+// first difference ends the replay with a verdict; nothing a trace holds
+// makes it crash or write outside the mappings the replay made.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "format/kmd_records.h"
+#include "format/trace_reader.h"
+#include "lib/kmd/kmd.h"
+#include "replay/address_space.h"
+#include "replay/replay_result.h"
+
+namespace amdrr::sim {
+class EngineScheduler;
+}  // namespace amdrr::sim
+
+namespace amdrr::replay {
+
+struct ReplayOptions {
+  uint64_t timeout_ms = 10000;  // per CPU wait, and cap of WAIT_EVENTS timeouts
+};
+
+/// Every range the trace maps at a fixed address (CPU mappings of BOs and
+/// USERPTR memory), for AddressSpace::reserve. Reads `reader` to the end.
+/// False with a message if a record cannot be read.
+bool collect_fixed_ranges(format::TraceReader& reader, std::vector<VaRange>* ranges,
+                          std::string* error);
+
+class Replayer {
+ public:
+  /// `engines` (may be null) is the emulated GPU's scheduler, asked which
+  /// queues stopped and why. `space` holds the reservations already made.
+  Replayer(format::TraceReader& reader, kmd::Kmd& kmd, AddressSpace& space,
+           sim::EngineScheduler* engines, ReplayOptions options);
+
+  /// Replays from the record after the header to the end.
+  ReplayResult run();
+
+ private:
+  struct QueueInfo {
+    uint32_t id = 0;  // the replay's queue id
+    kmd::CreateQueueArgs args;
+  };
+
+  void stop(Verdict verdict, std::string message);
+  bool stopped() const { return result_.verdict != Verdict::kSame; }
+
+  void replay_record(const format::RecordView& view);
+  void replay_kmd_call(schema::KmdCall::Reader call);
+  template <format::KmdOp Op>
+  void replay_call(format::KmdCallOf<Op>& call, int32_t recorded_errno);
+  void replay_doorbell(schema::Doorbell::Reader doorbell);
+  void replay_mem_write(schema::MemWrite::Reader write);
+  void replay_wait(schema::WaitResult::Reader wait);
+  void replay_observed(schema::ObservedMemory::Reader observed);
+  void check_stopped_queues();
+  void check_exceptions(const std::vector<kmd::EventData>& events);
+  void check_errno(int32_t recorded, int replayed);
+
+  bool read_bytes(schema::BlobRef::Reader ref, std::vector<uint8_t>* out);
+  std::optional<uint32_t> gpu(uint32_t recorded);
+  std::optional<uint64_t> handle(uint64_t recorded);
+
+  format::TraceReader& reader_;
+  kmd::Kmd& kmd_;
+  AddressSpace& space_;
+  sim::EngineScheduler* engines_;
+  ReplayOptions options_;
+  ReplayResult result_;
+  std::optional<std::pair<Verdict, std::string>> gpu_error_;  // first fault seen
+  size_t stopped_queues_seen_ = 0;
+
+  std::map<uint32_t, uint32_t> gpu_ids_;                           // recorded -> replay
+  std::map<uint64_t, uint64_t> handles_;                           // recorded -> replay
+  std::map<std::pair<uint32_t, uint64_t>, uint64_t> drm_offsets_;  // (gpu, offset) -> offset
+  std::map<uint32_t, QueueInfo> queues_;                           // recorded id -> replay
+  std::map<uint64_t, kmd::CpuMapping> cpu_maps_;                   // recorded addr -> replay
+};
+
+}  // namespace amdrr::replay
