@@ -56,7 +56,9 @@ class LinuxKfdTest : public ::testing::Test {
 };
 
 TEST_F(LinuxKfdTest, HostVisibleBoMapsAtItsGpuVa) {
-  const uint64_t va = 0x200000000ull, size = 0x4000;
+  // Above ASan's shadow memory (x86-64: up to 0x10007fff7fff), so the test
+  // also runs in -DAMDRR_SANITIZE=ON builds.
+  const uint64_t va = 0x300000000000ull, size = 0x4000;
   auto bo = kfd_->alloc_memory_of_gpu({va, size, 0, gpu_, kGtt});
   ASSERT_TRUE(bo.ok());
   EXPECT_FALSE(va_free(va, size));  // reserved at once
