@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "format/hash.h"
+#include "format/record_visitor.h"
 #include "lib/sim/engines/scheduler.h"
 
 namespace amdrr::replay {
@@ -15,34 +16,6 @@ std::string hex(uint64_t v) {
   std::ostringstream out;
   out << "0x" << std::hex << v;
   return out.str();
-}
-
-const char* record_kind(schema::Record::Which which) {
-  switch (which) {
-    case schema::Record::HEADER:
-      return "header";
-    case schema::Record::END:
-      return "end";
-    case schema::Record::KMD_CALL:
-      return "kmdCall";
-    case schema::Record::DOORBELL:
-      return "doorbell";
-    case schema::Record::MEM_WRITE:
-      return "memWrite";
-    case schema::Record::WAIT_RESULT:
-      return "waitResult";
-    case schema::Record::OBSERVED:
-      return "observed";
-    case schema::Record::CODE_OBJECT:
-      return "codeObject";
-    case schema::Record::ANNOTATION:
-      return "annotation";
-    case schema::Record::GPU_ERROR:
-      return "gpuError";
-    case schema::Record::BLOB:
-      return "blob";
-  }
-  return "unknown";
 }
 
 bool compare(schema::CompareOp op, uint64_t value, uint64_t reference) {
@@ -119,7 +92,7 @@ ReplayResult Replayer::run() {
     auto view = reader_.next();
     if (!view) break;
     result_.record = view->number;
-    result_.kind = record_kind(view->record.which());
+    result_.kind = format::record_kind_name(view->record.which());
     replay_record(*view);
     if (!stopped()) ++result_.records_replayed;
   }

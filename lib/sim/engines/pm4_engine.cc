@@ -6,6 +6,7 @@
 
 #include "lib/pkt/pm4_regs.h"
 #include "lib/pkt/pm4_table.h"
+#include "lib/sim/engines/atomic_exec.h"
 #include "lib/sim/engines/gpu_ops.h"
 #include "lib/sim/sim_kfd.h"
 
@@ -364,27 +365,14 @@ QueueEngine::Exec Pm4Engine::atomic_mem(const DecodedPacket& p) {
   auto op = decode_atomic(p.get(kAtomic));
   if (!op) return unsupported(hex("ATOMIC_MEM ATOMIC", p.get(kAtomic)));
   const uint64_t addr = op->is_64 ? qword_addr(p.get64(kLo, kHi)) : dword_addr(p.get64(kLo, kHi));
-  uint64_t old = 0;
-  std::optional<GpuFault> f;
-  if (op->is_64) {
-    f = mem_.load(addr, old);
-  } else {
-    uint32_t v = 0;
-    f = mem_.load(addr, v);
-    old = v;
-  }
-  if (f) return vm_fault(*f);
-  bool swapped = false;
-  const uint64_t r =
-      apply_atomic(*op, old, p.get64(kSrcLo, kSrcHi), p.get64(kCmpLo, kCmpHi), &swapped);
   // COMMAND 1 loops until the compare is satisfied: a wait, as far as
   // scheduling goes (LOOP_INTERVAL has no meaning in virtual time).
-  if (p.get(kCommand) == 1 && op->op == kAtomicCmpSwap && !swapped) return Exec::kBlocked;
-  if (r != old || op->op != kAtomicCmpSwap) {
-    f = op->is_64 ? mem_.store(addr, r) : mem_.store(addr, static_cast<uint32_t>(r));
-    if (f) return vm_fault(*f);
-  }
-  atomic_return_ = old;
+  const bool loop = p.get(kCommand) == 1;
+  AtomicExec a =
+      execute_atomic(mem_, *op, addr, p.get64(kSrcLo, kSrcHi), p.get64(kCmpLo, kCmpHi), loop);
+  if (a.fault) return vm_fault(*a.fault);
+  if (loop && a.cmpswap_missed) return Exec::kBlocked;
+  atomic_return_ = a.old;
   return Exec::kDone;
 }
 

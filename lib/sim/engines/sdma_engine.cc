@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "lib/pkt/sdma_table.h"
+#include "lib/sim/engines/atomic_exec.h"
 #include "lib/sim/engines/gpu_ops.h"
 #include "lib/sim/sim_kfd.h"
 
@@ -191,25 +192,12 @@ QueueEngine::Exec SdmaEngine::atomic(const DecodedPacket& p) {
   auto op = decode_atomic(p.get(kOp));
   if (!op) return unsupported(hex("ATOMIC ATOMIC_OP", p.get(kOp)));
   const uint64_t addr = p.get64(kLo, kHi) & (op->is_64 ? ~uint64_t{7} : ~uint64_t{3});
-  uint64_t old = 0;
-  std::optional<GpuFault> f;
-  if (op->is_64) {
-    f = mem_.load(addr, old);
-  } else {
-    uint32_t v = 0;
-    f = mem_.load(addr, v);
-    old = v;
-  }
-  if (f) return vm_fault(*f);
-  bool swapped = false;
-  const uint64_t r =
-      apply_atomic(*op, old, p.get64(kSrcLo, kSrcHi), p.get64(kCmpLo, kCmpHi), &swapped);
   // LOOP: retry a failed compare-swap (a wait for the scheduler).
-  if (p.get(kLoop) && op->op == kAtomicCmpSwap && !swapped) return Exec::kBlocked;
-  if (op->op != kAtomicCmpSwap || swapped) {
-    f = op->is_64 ? mem_.store(addr, r) : mem_.store(addr, static_cast<uint32_t>(r));
-    if (f) return vm_fault(*f);
-  }
+  const bool loop = p.get(kLoop) != 0;
+  AtomicExec a =
+      execute_atomic(mem_, *op, addr, p.get64(kSrcLo, kSrcHi), p.get64(kCmpLo, kCmpHi), loop);
+  if (a.fault) return vm_fault(*a.fault);
+  if (loop && a.cmpswap_missed) return Exec::kBlocked;
   // UNVERIFIED: where SDMA returns the pre-op value of *_RTN ops; dropped.
   return Exec::kDone;
 }
