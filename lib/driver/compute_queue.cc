@@ -64,12 +64,25 @@ std::unique_ptr<ComputeQueue> ComputeQueue::create(Device& device, const QueueOp
 }
 
 ComputeQueue::ComputeQueue(Device& device, const QueueOptions& options)
-    : Queue(device, QueueKind::kPm4, options), family_(device.target().pm4_family) {}
+    : Queue(device, QueueKind::kPm4, options),
+      family_(device.target().pm4_family),
+      regs_(resolve_sh_regs(family_)) {}
 
-void ComputeQueue::set_sh(const char* reg, std::span<const uint32_t> values) {
-  auto addr = pkt::pm4::register_addr(pkt::pm4::sh_registers(family_), reg);
-  if (!addr) throw Error(std::string("no register ") + reg + " on this GPU generation");
-  pkt::pm4::set_sh_reg(pending_, *addr, values);
+ComputeQueue::ShRegs ComputeQueue::resolve_sh_regs(pkt::Pm4Family family) {
+  // Looked up once per queue: the dispatch path then writes plain addresses.
+  auto addr = [&](const char* name) {
+    auto a = pkt::pm4::register_addr(pkt::pm4::sh_registers(family), name);
+    if (!a) throw Error(std::string("no register ") + name + " on this GPU generation");
+    return *a;
+  };
+  return ShRegs{addr("COMPUTE_PGM_LO"),          addr("COMPUTE_PGM_RSRC1"),
+                addr("COMPUTE_PGM_RSRC3"),       addr("COMPUTE_TMPRING_SIZE"),
+                addr("COMPUTE_RESOURCE_LIMITS"), addr("COMPUTE_USER_DATA_0"),
+                addr("COMPUTE_START_X")};
+}
+
+void ComputeQueue::set_sh(uint32_t reg, std::span<const uint32_t> values) {
+  pkt::pm4::set_sh_reg(pending_, reg, values);
 }
 
 ComputeQueue& ComputeQueue::dispatch(const KernelHandle& kernel, KernelArgs& args,
@@ -136,22 +149,22 @@ ComputeQueue& ComputeQueue::dispatch(const KernelHandle& kernel, KernelArgs& arg
 
   uint64_t pgm = kernel.code_va >> 8;
   const uint32_t pgm_regs[] = {static_cast<uint32_t>(pgm), static_cast<uint32_t>(pgm >> 32)};
-  set_sh("COMPUTE_PGM_LO", pgm_regs);
+  set_sh(regs_.pgm_lo, pgm_regs);
   uint32_t rsrc2 = kernel.descriptor.compute_pgm_rsrc2;
   // The CP derives LDS_SIZE from the AQL packet; on PM4 the driver sets it.
   uint32_t lds_granules =
       (kernel.descriptor.group_segment_fixed_size + kLdsGranuleBytes - 1) / kLdsGranuleBytes;
   rsrc2 = (rsrc2 & ~(0x1FFu << 15)) | ((lds_granules & 0x1FF) << 15);
   const uint32_t rsrc[] = {kernel.descriptor.compute_pgm_rsrc1, rsrc2};
-  set_sh("COMPUTE_PGM_RSRC1", rsrc);
+  set_sh(regs_.rsrc1, rsrc);
   const uint32_t rsrc3[] = {kernel.descriptor.compute_pgm_rsrc3};
-  set_sh("COMPUTE_PGM_RSRC3", rsrc3);
+  set_sh(regs_.rsrc3, rsrc3);
   const uint32_t zero[] = {0};
-  set_sh("COMPUTE_TMPRING_SIZE", zero);
-  set_sh("COMPUTE_RESOURCE_LIMITS", zero);
-  if (!user.empty()) set_sh("COMPUTE_USER_DATA_0", user);
+  set_sh(regs_.tmpring_size, zero);
+  set_sh(regs_.resource_limits, zero);
+  if (!user.empty()) set_sh(regs_.user_data_0, user);
   const uint32_t shape[] = {0, 0, 0, dims.workgroup[0], dims.workgroup[1], dims.workgroup[2]};
-  set_sh("COMPUTE_START_X", shape);
+  set_sh(regs_.start_x, shape);
   pkt::pm4::dispatch_direct(pending_, groups[0], groups[1], groups[2], kInitiator);
   pkt::pm4::event_write(pending_, kCsPartialFlush, 4);
   return *this;

@@ -49,8 +49,13 @@ class ComputeQueue : public Queue {
   ComputeQueue(Device& device, const QueueOptions& options);
   void release_mem(uint32_t data_sel, uint32_t int_sel, uint64_t addr, uint64_t data,
                    uint32_t int_ctxid);
-  void set_sh(const char* reg, std::span<const uint32_t> values);
+  struct ShRegs {  // SET_SH_REG addresses of this queue's generation
+    uint32_t pgm_lo, rsrc1, rsrc3, tmpring_size, resource_limits, user_data_0, start_x;
+  };
+  static ShRegs resolve_sh_regs(pkt::Pm4Family family);
+  void set_sh(uint32_t reg, std::span<const uint32_t> values);
   pkt::Pm4Family family_;
+  ShRegs regs_;
   std::unique_ptr<KernargArena> kernargs_;
   Signal progress_;  // the queue's own timeline: kernarg reuse, finish()
   uint64_t ticket_ = 0;
