@@ -2,6 +2,7 @@
 
 #include "lib/driver/device.h"
 #include "lib/driver/error.h"
+#include "lib/driver/pm4_snippets.h"
 #include "lib/driver/signal.h"
 #include "lib/driver/system.h"
 #include "lib/pkt/aql_build.h"
@@ -10,14 +11,6 @@
 
 namespace amdrr {
 namespace {
-
-// RELEASE_MEM DATA_SEL / INT_SEL values [S-SOC15D].
-constexpr uint32_t kDataSel32 = 1;
-constexpr uint32_t kDataSel64 = 2;
-constexpr uint32_t kDataSelGpuClock = 3;
-constexpr uint32_t kIntSelNone = 0;
-constexpr uint32_t kIntSelAfterWriteConfirm = 2;
-constexpr uint32_t kWaitGreaterEqual = 5;  // WAIT_REG_MEM FUNCTION ">="
 
 // kernel_code_properties enable bits [S-KD], in user-SGPR order [S-USAGE].
 constexpr uint16_t kPrivateSegmentBuffer = 1u << 0;
@@ -172,7 +165,8 @@ ComputeQueue& ComputeQueue::dispatch(const KernelHandle& kernel, KernelArgs& arg
 
 void ComputeQueue::before_submit() {
   if (kernargs_ && kernargs_->has_unsealed()) {
-    release_mem(kDataSel64, kIntSelNone, progress_.value_address(), ++ticket_, 0);
+    pm4_snippets::release_mem(pending_, family_, pm4_snippets::kDataSel64,
+                              pm4_snippets::kIntSelNone, progress_.value_address(), ++ticket_);
     kernargs_->seal(ticket_);
   }
 }
@@ -195,58 +189,25 @@ ComputeQueue& ComputeQueue::write(uint64_t va, std::span<const uint32_t> dwords)
   return *this;
 }
 
-void ComputeQueue::release_mem(uint32_t data_sel, uint32_t int_sel, uint64_t addr, uint64_t data,
-                               uint32_t int_ctxid) {
-  // End-of-pipe release with L2 written back, so the CPU and other engines
-  // see everything the queue wrote before the value (UNVERIFIED: the exact
-  // cache-action set ROCR uses per generation).
-  if (family_ == pkt::Pm4Family::kGfx9) {
-    pkt::pm4::ReleaseMemGfx9 r;
-    r.data_sel = data_sel;
-    r.int_sel = int_sel;
-    r.addr = addr;
-    r.data = data;
-    r.int_ctxid = int_ctxid;
-    r.tc_action = r.tc_wb_action = true;
-    pkt::pm4::release_mem(pending_, r);
-  } else {
-    pkt::pm4::ReleaseMemGfx11 r;
-    r.data_sel = data_sel;
-    r.int_sel = int_sel;
-    r.addr = addr;
-    r.data = data;
-    r.int_ctxid = int_ctxid;
-    r.gl2_wb = true;
-    pkt::pm4::release_mem(pending_, r);
-  }
-}
-
 ComputeQueue& ComputeQueue::signal(const Signal& signal, uint64_t value) {
   require_live("signal");
   reach(signal.memory());
-  EventSet& events = device_.system().events();
-  release_mem(kDataSel64, kIntSelNone, signal.value_address(), value, 0);
-  // The interrupt: the event id into its mailbox slot, then the interrupt
-  // carrying it; KFD sets the event only if the slot was written [S-EVT].
-  release_mem(kDataSel32, kIntSelAfterWriteConfirm, events.mailbox_va(), events.signal_event_id(),
-              events.signal_event_id());
+  pm4_snippets::signal(pending_, family_, signal.value_address(), value, device_.system().events());
   return *this;
 }
 
 ComputeQueue& ComputeQueue::wait(const Signal& signal, uint64_t value) {
   require_live("wait");
   reach(signal.memory());
-  pkt::pm4::WaitRegMem w;
-  w.function = kWaitGreaterEqual;
-  w.reference = static_cast<uint32_t>(value);
-  pkt::pm4::wait_reg_mem_memory(pending_, signal.value_address(), w);
+  pm4_snippets::wait_at_least(pending_, signal.value_address(), value);
   return *this;
 }
 
 ComputeQueue& ComputeQueue::timestamp(uint64_t va) {
   require_live("timestamp");
   if (va % 8 != 0) throw Error("timestamp address must be 8-byte aligned");
-  release_mem(kDataSelGpuClock, kIntSelNone, va, 0, 0);
+  pm4_snippets::release_mem(pending_, family_, pm4_snippets::kDataSelGpuClock,
+                            pm4_snippets::kIntSelNone, va, 0);
   return *this;
 }
 

@@ -47,8 +47,6 @@ class ComputeQueue : public Queue {
 
  private:
   ComputeQueue(Device& device, const QueueOptions& options);
-  void release_mem(uint32_t data_sel, uint32_t int_sel, uint64_t addr, uint64_t data,
-                   uint32_t int_ctxid);
   struct ShRegs {  // SET_SH_REG addresses of this queue's generation
     uint32_t pgm_lo, rsrc1, rsrc3, tmpring_size, resource_limits, user_data_0, start_x;
   };
