@@ -223,6 +223,9 @@ struct ObservedMemory {
   hash @2 :Hash128;         # XXH3-128 of the bytes
   reason @3 :ObservedReason;
   isTimestamp @4 :Bool;     # timestamps are recorded, never compared
+  content @5 :BlobRef;      # the bytes themselves when the range is small enough
+                            # to keep (null otherwise): lets replay name the first
+                            # differing byte and both values, not only "differs"
 }
 
 struct CodeObject {
