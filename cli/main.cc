@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "amdrr_version.h"
+#include "cli/bisect_command.h"
 #include "cli/capture_command.h"
 #include "cli/exit_codes.h"
 #include "cli/info_command.h"
@@ -22,6 +23,8 @@ int main(int argc, char** argv) {
   CLI::App* capture_cmd = add_capture_command(app, capture);
   ReplayCommandOptions replay;
   CLI::App* replay_cmd = add_replay_command(app, replay);
+  BisectCommandOptions bisect;
+  CLI::App* bisect_cmd = add_bisect_command(app, bisect);
 
   try {
     app.parse(argc, argv);
@@ -33,5 +36,6 @@ int main(int argc, char** argv) {
   if (info_cmd->parsed()) return run_info(info, std::cout, std::cerr);
   if (capture_cmd->parsed()) return run_capture(capture, std::cout, std::cerr);
   if (replay_cmd->parsed()) return run_replay(replay, std::cout, std::cerr);
+  if (bisect_cmd->parsed()) return run_bisect(bisect, std::cout, std::cerr);
   return kExitUsage;
 }
