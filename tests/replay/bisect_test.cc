@@ -1,0 +1,127 @@
+// bisect names the submission a test altered in a captured trace (a hang, a
+// VM fault, a flipped fill value), with about log2(N) replays, and writes the
+// shortest failing prefix; the altered traces replay with the right exit code.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "replay/bisect.h"
+#include "tests/replay/bisect_traces.h"
+
+namespace amdrr::replay {
+namespace {
+
+using testing::Alteration;
+
+constexpr int kSubmissions = 12;
+constexpr size_t kCulprit = 6;  // submission 7
+
+class BisectTest : public ::testing::Test {
+ protected:
+  void SetUp() override { testing::capture_workload(trace_, kSubmissions); }
+
+  ReplayTraceOptions replay_options() const {
+    ReplayTraceOptions o;
+    o.timeout_ms = 300;
+    return o;
+  }
+  BisectResult run(const std::string& trace, const std::string& until) {
+    BisectOptions options;
+    auto predicate = Predicate::parse(until);
+    EXPECT_TRUE(predicate) << until;
+    options.until = *predicate;
+    options.replay = replay_options();
+    options.output = dir_.file("prefix.amdrr");
+    return bisect(trace, options);
+  }
+  // Bisect takes the whole trace, the prefix ending where that replay
+  // stopped, then at most ceil(log2(N)) halvings.
+  static int max_replays() { return 2 + static_cast<int>(std::ceil(std::log2(kSubmissions))); }
+
+  void expect_culprit(Alteration how, const std::string& until, Verdict verdict) {
+    const std::string altered = dir_.file("altered.amdrr");
+    testing::alter(trace_, kCulprit, how, altered);
+    ReplayResult whole = replay_trace(altered, replay_options());
+    EXPECT_EQ(whole.verdict, verdict) << whole.message;
+    BisectResult r = run(altered, until);
+    ASSERT_TRUE(r.found) << r.error << " / " << r.failing.message;
+    EXPECT_EQ(r.culprit, kCulprit);
+    EXPECT_EQ(r.submissions, size_t{kSubmissions});
+    EXPECT_EQ(r.failing.verdict, verdict);
+    EXPECT_LE(r.replays, max_replays());
+    // The shortest failing prefix fails by itself, with the culprit last.
+    ReplayResult prefix = replay_trace(dir_.file("prefix.amdrr"), replay_options());
+    EXPECT_EQ(prefix.verdict, verdict) << prefix.message;
+    std::string error;
+    auto reader = format::TraceReader::open(dir_.file("prefix.amdrr"), &error);
+    ASSERT_TRUE(reader) << error;
+    TraceSubmissions subs;
+    ASSERT_TRUE(index_submissions(*reader, &subs, &error)) << error;
+    EXPECT_EQ(subs.submissions.size(), kCulprit + 1);
+  }
+
+  testing::TempDir dir_;
+  std::string trace_ = dir_.file("workload.amdrr");
+};
+
+TEST_F(BisectTest, NamesTheSubmissionThatHangs) {
+  expect_culprit(Alteration::kHang, "hang", Verdict::kHang);
+}
+
+TEST_F(BisectTest, NamesTheSubmissionThatFaults) {
+  expect_culprit(Alteration::kVmFault, "fault", Verdict::kGpuFault);
+}
+
+TEST_F(BisectTest, NamesTheSubmissionWhoseFillValueFlipped) {
+  expect_culprit(Alteration::kFlip, "diverge", Verdict::kDiverged);
+}
+
+TEST_F(BisectTest, DescribesTheCulpritsPackets) {
+  testing::alter(trace_, kCulprit, Alteration::kVmFault, dir_.file("altered.amdrr"));
+  BisectResult r = run(dir_.file("altered.amdrr"), "fault");
+  ASSERT_TRUE(r.found) << r.error;
+  EXPECT_NE(r.queue.find("SDMA"), std::string::npos) << r.queue;
+  EXPECT_NE(r.packets.find("CONSTANT_FILL"), std::string::npos) << r.packets;
+  EXPECT_NE(r.failing.message.find("fault"), std::string::npos) << r.failing.message;
+}
+
+TEST_F(BisectTest, AWholeTraceThatIsNotBadHasNoCulprit) {
+  BisectResult r = run(trace_, "fault");
+  EXPECT_FALSE(r.found);
+  EXPECT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.failing.verdict, Verdict::kSame) << r.failing.message;
+  EXPECT_EQ(r.replays, 1);
+}
+
+// A command sees the prefix's submission count and the replay's exit code.
+TEST_F(BisectTest, CommandPredicateSeesTheReplay) {
+  BisectResult r = run(trace_,
+                       "cmd:test \"$AMDRR_BISECT_SUBMISSIONS\" -lt 5 && "
+                       "test \"$AMDRR_BISECT_EXIT\" = 0 && test -f \"$AMDRR_BISECT_TRACE\"");
+  ASSERT_TRUE(r.found) << r.error;
+  EXPECT_EQ(r.culprit, 4u);
+}
+
+TEST_F(BisectTest, CommandPredicateOnTheExitCode) {
+  testing::alter(trace_, kCulprit, Alteration::kVmFault, dir_.file("altered.amdrr"));
+  BisectResult r = run(dir_.file("altered.amdrr"), "cmd:test \"$AMDRR_BISECT_EXIT\" = 0");
+  ASSERT_TRUE(r.found) << r.error;
+  EXPECT_EQ(r.culprit, kCulprit);
+}
+
+TEST_F(BisectTest, CommandThatCannotTellStopsTheBisection) {
+  BisectResult r = run(trace_, "cmd:exit 125");
+  EXPECT_FALSE(r.found);
+  EXPECT_NE(r.error.find("cannot tell"), std::string::npos) << r.error;
+}
+
+TEST(PredicateTest, Parses) {
+  EXPECT_EQ(Predicate::parse("hang")->kind, Predicate::Kind::kHang);
+  EXPECT_EQ(Predicate::parse("diverge")->kind, Predicate::Kind::kDiverge);
+  EXPECT_EQ(Predicate::parse("cmd:true")->command, "true");
+  EXPECT_FALSE(Predicate::parse("cmd:"));
+  EXPECT_FALSE(Predicate::parse("faults"));
+}
+
+}  // namespace
+}  // namespace amdrr::replay
