@@ -2,6 +2,8 @@
 // its own file and reports errors as one line plus an exit code.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <iostream>
 
 #include "amdrr_version.h"
@@ -9,6 +11,7 @@
 #include "cli/capture_command.h"
 #include "cli/exit_codes.h"
 #include "cli/info_command.h"
+#include "cli/minimize_command.h"
 #include "cli/replay_command.h"
 
 int main(int argc, char** argv) {
@@ -25,6 +28,8 @@ int main(int argc, char** argv) {
   CLI::App* replay_cmd = add_replay_command(app, replay);
   BisectCommandOptions bisect;
   CLI::App* bisect_cmd = add_bisect_command(app, bisect);
+  MinimizeCommandOptions minimize;
+  CLI::App* minimize_cmd = add_minimize_command(app, minimize);
 
   try {
     app.parse(argc, argv);
@@ -37,5 +42,8 @@ int main(int argc, char** argv) {
   if (capture_cmd->parsed()) return run_capture(capture, std::cout, std::cerr);
   if (replay_cmd->parsed()) return run_replay(replay, std::cout, std::cerr);
   if (bisect_cmd->parsed()) return run_bisect(bisect, std::cout, std::cerr);
+  if (minimize_cmd->parsed()) {
+    return run_minimize(minimize, std::cout, std::cerr, ::isatty(2) != 0);
+  }
   return kExitUsage;
 }
