@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <ostream>
+#include <vector>
 
 #include "cli/exit_codes.h"
 #include "replay/bisect.h"
@@ -33,6 +34,26 @@ CLI::App* add_bisect_command(CLI::App& app, BisectCommandOptions& options) {
   return cmd;
 }
 
+namespace {
+
+// The culprit's packet lines, the middle of a long submission elided.
+std::string shortened(const std::string& lines) {
+  constexpr size_t kEnds = 8;
+  std::vector<std::string> all;
+  size_t start = 0;
+  for (size_t nl; (nl = lines.find('\n', start)) != std::string::npos; start = nl + 1) {
+    all.push_back(lines.substr(start, nl + 1 - start));
+  }
+  if (all.size() <= 2 * kEnds + 1) return lines;
+  std::string out;
+  for (size_t i = 0; i < kEnds; ++i) out += all[i];
+  out += "  ... " + std::to_string(all.size() - 2 * kEnds) + " more packets\n";
+  for (size_t i = all.size() - kEnds; i < all.size(); ++i) out += all[i];
+  return out;
+}
+
+}  // namespace
+
 int run_bisect(const BisectCommandOptions& options, std::ostream& out, std::ostream& err) {
   auto until = replay::Predicate::parse(options.until);
   if (!until) {
@@ -60,8 +81,8 @@ int run_bisect(const BisectCommandOptions& options, std::ostream& out, std::ostr
   }
   out << "bisect: first bad submission: " << r.culprit + 1 << " of " << r.submissions << " (record "
       << r.culprit_record << ", " << r.queue << ")\n"
-      << r.packets << "verdict: " << replay::verdict_name(r.failing.verdict) << ": "
-      << r.failing.message << "\n"
+      << shortened(r.packets) << "verdict: " << replay::verdict_name(r.failing.verdict) << ": "
+      << r.failing.message << (r.by_memory ? " (differential replay)" : "") << "\n"
       << "replays: " << r.replays << " (log2 of " << r.submissions
       << " submissions = " << std::log2(static_cast<double>(r.submissions)) << ")\n";
   if (!options.output.empty() && r.error.empty()) {

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include "replay/memory_diff.h"
+
 namespace amdrr::replay {
 
 namespace fs = std::filesystem;
@@ -136,6 +138,17 @@ class Bisection {
   }
   // Writes and replays the prefix cut after submission k.
   std::optional<Outcome> test(size_t k, ReplayResult* result);
+  // Replays the prefix cut after submission k as asked and serialized; where
+  // their memory first differs ("" nowhere), nullopt if it cannot tell.
+  std::optional<std::string> differs(size_t k);
+  // The first submission in [0, hi] whose prefix differs, given that hi's does.
+  std::optional<size_t> first_differing(size_t hi, std::string difference);
+  bool differential() const {
+    return options_.until.kind == Predicate::Kind::kDiverge && options_.differential;
+  }
+  void progress(size_t k, const std::string& what);
+  // Fills in the culprit `hi` and writes its prefix to the output.
+  BisectResult finish(size_t hi);
 
   const std::string& trace_;
   const BisectOptions& options_;
@@ -144,7 +157,68 @@ class Bisection {
   std::unique_ptr<format::TraceReader> reader_;
   TraceSubmissions subs_;
   BisectResult out_;
+  std::vector<VaRange> timestamps_;
+  int differential_replays_ = 0;
 };
+
+void Bisection::progress(size_t k, const std::string& what) {
+  if (!options_.progress) return;
+  std::ostringstream line;
+  line << "bisect: replay " << runner_.replays() + differential_replays_ << ": submissions 1.."
+       << k + 1 << " of " << subs_.submissions.size() << ": " << what;
+  options_.progress(line.str());
+}
+
+std::optional<std::string> Bisection::differs(size_t k) {
+  MemorySnapshot runs[2];
+  for (int reference = 0; reference < 2; ++reference) {
+    RewritePlan plan;
+    plan.cut_after = k;
+    plan.serialize = reference == 1;
+    plan.keep_memory = true;
+    const std::string path = reference ? scratch_.path() + "/reference.amdrr" : prefix_path(k);
+    std::string error;
+    if (!rewrite_trace(*reader_, subs_, plan, path, nullptr, &error)) {
+      out_.error = "cannot write the prefix: " + error;
+      return std::nullopt;
+    }
+    ReplayTraceOptions options = options_.replay;
+    options.inspect = [&](const AddressSpace& space) {
+      runs[reference] = snapshot_memory(space, timestamps_);
+    };
+    ReplayResult r = replay_trace(path, options);
+    ++differential_replays_;
+    if (r.verdict == Verdict::kCannotReplay) {
+      out_.error = "cannot tell at submission " + std::to_string(k + 1) + ": " + r.message;
+      return std::nullopt;
+    }
+  }
+  std::string difference = first_difference(runs[0], runs[1]);
+  progress(k, difference.empty() ? "memory as the serialized run's"
+                                 : difference + " from the serialized run's");
+  return difference;
+}
+
+std::optional<size_t> Bisection::first_differing(size_t hi, std::string difference) {
+  size_t lo = 0;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    auto d = differs(mid);
+    if (!d) return std::nullopt;
+    if (!d->empty()) {
+      hi = mid;
+      difference = *d;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  out_.by_memory = true;
+  out_.failing = {};
+  out_.failing.verdict = Verdict::kDiverged;
+  out_.failing.message = "after submission " + std::to_string(hi + 1) + ", " + difference +
+                         " from a serialized reference run";
+  return hi;
+}
 
 std::optional<Outcome> Bisection::test(size_t k, ReplayResult* result) {
   RewritePlan plan;
@@ -155,16 +229,12 @@ std::optional<Outcome> Bisection::test(size_t k, ReplayResult* result) {
     return std::nullopt;
   }
   Outcome outcome = runner_.test(prefix_path(k), k + 1, result);
-  if (options_.progress) {
-    std::ostringstream line;
-    line << "bisect: replay " << runner_.replays() << ": submissions 1.." << k + 1 << " of "
-         << subs_.submissions.size() << ": "
-         << (outcome == Outcome::kBad    ? "bad"
-             : outcome == Outcome::kGood ? "good"
-                                         : "cannot tell")
-         << " (" << verdict_name(result->verdict) << ")";
-    options_.progress(line.str());
-  }
+  progress(k, std::string(outcome == Outcome::kBad    ? "bad"
+                          : outcome == Outcome::kGood ? "good"
+                                                      : "cannot tell")
+                  .append(" (")
+                  .append(verdict_name(result->verdict))
+                  .append(")"));
   if (outcome == Outcome::kSkip) {
     out_.error = "cannot tell at submission " + std::to_string(k + 1) + ": " + result->message;
     return std::nullopt;
@@ -191,7 +261,17 @@ BisectResult Bisection::run() {
   if (!outcome) return out_;
   out_.replays = runner_.replays();
   out_.failing = whole;
-  if (*outcome == Outcome::kGood) return out_;
+  if (differential()) timestamps_ = timestamp_ranges(*reader_);
+  if (*outcome == Outcome::kGood) {
+    // No observation differs; the memory of the whole run still may.
+    if (!differential()) return out_;
+    auto d = differs(n - 1);
+    out_.replays = runner_.replays() + differential_replays_;
+    if (!d || d->empty()) return out_;
+    auto first = first_differing(n - 1, *d);
+    if (!first) return out_;
+    return finish(*first);
+  }
   size_t hi = n - 1;
   ReplayResult best = whole;
   if (options_.until.kind != Predicate::Kind::kCommand) {
@@ -216,10 +296,25 @@ BisectResult Bisection::run() {
       lo = mid + 1;
     }
   }
+  out_.failing = best;
+  // The first observation that differs may be late: memory can differ earlier.
+  if (differential()) {
+    auto d = differs(hi);
+    if (!d) return out_;
+    if (!d->empty()) {
+      auto first = first_differing(hi, *d);
+      if (!first) return out_;
+      hi = *first;
+    }
+  }
+  return finish(hi);
+}
+
+BisectResult Bisection::finish(size_t hi) {
+  std::string error;
   out_.found = true;
   out_.culprit = hi;
-  out_.failing = best;
-  out_.replays = runner_.replays();
+  out_.replays = runner_.replays() + differential_replays_;
   const Submission& s = subs_.submissions[hi];
   out_.culprit_record = s.record;
   const TraceQueue& queue = subs_.queues.at(s.queue_id);

@@ -4,6 +4,9 @@
 // O(log N) replays of drained prefixes written by trace_rewrite. A prefix
 // cut after submission k keeps every call and CPU write recorded before
 // submission k + 1, then waits until every queue has read its packets.
+// Divergence is seen by a replay only where the trace has observations; bisect
+// then narrows it by differential replay: each drained prefix replayed as
+// asked and serialized (the reference run), all GPU-visible memory compared.
 
 #include <cstdint>
 #include <functional>
@@ -60,8 +63,9 @@ class PredicateRunner {
 struct BisectOptions {
   Predicate until;
   ReplayTraceOptions replay;
-  std::string output;    // where the shortest failing prefix goes ("" = nowhere)
-  std::string work_dir;  // scratch traces ("" = a fresh directory under $TMPDIR)
+  std::string output;        // where the shortest failing prefix goes ("" = nowhere)
+  std::string work_dir;      // scratch traces ("" = a fresh directory under $TMPDIR)
+  bool differential = true;  // diverge: also compare memory with a serialized run
   std::function<void(const std::string&)> progress;  // one line per replay
 };
 
@@ -71,9 +75,10 @@ struct BisectResult {
   size_t culprit = 0;  // index of the first bad submission (number culprit + 1)
   size_t submissions = 0;
   int replays = 0;
-  ReplayResult failing;  // the replay of the shortest failing prefix
-  std::string queue;     // "SDMA queue 1 (gpu 0x4000)"
-  std::string packets;   // the culprit's packets, one described per line
+  ReplayResult failing;    // the replay of the shortest failing prefix
+  bool by_memory = false;  // found by differential replay (failing.message says where)
+  std::string queue;       // "SDMA queue 1 (gpu 0x4000)"
+  std::string packets;     // the culprit's packets, one described per line
   uint64_t culprit_record = 0;
 };
 

@@ -19,6 +19,12 @@ struct PendingNops {
   uint64_t dwords = 0;
 };
 
+bool releases_memory(const format::KmdCallRecord& call) {
+  const format::KmdOp op = call.op();
+  return op == format::KmdOp::kMunmap || op == format::KmdOp::kFreeMemoryOfGpu ||
+         op == format::KmdOp::kUnmapMemoryFromGpu;
+}
+
 class Rewriter {
  public:
   Rewriter(format::TraceReader& reader, const TraceSubmissions& subs, const RewritePlan& plan)
@@ -39,6 +45,8 @@ class Rewriter {
                       const std::vector<uint32_t>& packets, uint64_t time, uint32_t thread);
   // A wait until the queue has read every packet rung so far.
   void write_drain(uint32_t queue_id);
+  // A wait until the queue's read pointer reaches `wptr`.
+  void write_wait(uint32_t queue_id, uint64_t wptr);
 
   format::TraceReader& reader_;
   const TraceSubmissions& subs_;
@@ -217,6 +225,7 @@ bool Rewriter::doorbell(size_t index, schema::Doorbell::Reader d, uint64_t time,
     pending = {};
   }
   write_doorbell(d, ring_offset, packets, time, thread);
+  if (plan_.serialize) write_wait(s.queue_id, d.getWritePointer());
   return true;
 }
 
@@ -225,7 +234,10 @@ void Rewriter::write_drain(uint32_t queue_id) {
   if (it == last_write_pointer_.end()) return;
   const uint64_t wptr = it->second;
   last_write_pointer_.erase(it);
-  if (!plan_.drain) return;
+  if (plan_.drain) write_wait(queue_id, wptr);
+}
+
+void Rewriter::write_wait(uint32_t queue_id, uint64_t wptr) {
   const TraceQueue& queue = subs_.queues.at(queue_id);
   const uint64_t va = queue.args.read_pointer_address;
   const uint8_t width = va % 8 == 0 ? 8 : 4;
@@ -265,6 +277,10 @@ bool Rewriter::run(const std::string& out, RewriteStats* stats, std::string* err
                                ? subs_.submissions[*plan_.cut_after + 1].record
                                : UINT64_MAX;
   size_t next_submission = 0;
+  size_t last_kept = 0;  // one past the last kept submission
+  for (size_t i = 0; i < subs_.submissions.size(); ++i) {
+    if (kept(i)) last_kept = i + 1;
+  }
   bool dropping = false;  // after a removed submission, until the next one
   while (auto view = reader_.next()) {
     if (view->number >= stop_at) break;
@@ -292,6 +308,9 @@ bool Rewriter::run(const std::string& out, RewriteStats* stats, std::string* err
       case schema::Record::KMD_CALL: {
         std::string ignored;
         auto call = format::read_kmd_call(r.getKmdCall(), &ignored);
+        if (call && plan_.keep_memory && next_submission >= last_kept && releases_memory(*call)) {
+          continue;
+        }
         auto* destroy =
             call ? std::get_if<format::KmdCallOf<format::KmdOp::kDestroyQueue>>(&call->call)
                  : nullptr;

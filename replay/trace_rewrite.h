@@ -35,6 +35,12 @@ struct RewritePlan {
   /// pointer before each queue destruction and at the end (what a replay of
   /// a cut trace needs to see its last packets run).
   bool drain = true;
+  /// Also wait for each submission's queue to read it before going on (the
+  /// reference run of a differential replay: no two submissions overlap).
+  bool serialize = false;
+  /// Leave out the calls after the last kept submission that release
+  /// memory (munmap, unmap, free), so it is still there when a replay ends.
+  bool keep_memory = false;
 };
 
 struct RewriteStats {

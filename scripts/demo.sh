@@ -5,7 +5,8 @@
 # holds, and replay it, checking that it behaves as recorded. Then capture a
 # known-failing sample (fault_vm: an SDMA copy to an address nothing maps),
 # replay it (exit 2: GPU fault), bisect it to its culprit submission and
-# minimize it to the packet that faults.
+# minimize it to the packet that faults; and capture fault_race, which loses
+# its race, and bisect it by differential replay to the racing submission.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${AMDRR_BUILD_DIR:-$root/build}
@@ -37,3 +38,11 @@ echo "== amdrr bisect $fault --until fault -o $build/demo_fault_prefix.amdrr"
 echo
 echo "== amdrr minimize $fault -o $build/demo_fault_min.amdrr --until fault"
 "$build/cli/amdrr" minimize "$fault" -o "$build/demo_fault_min.amdrr" --until fault
+
+echo
+race=${AMDRR_DEMO_RACE_TRACE:-$build/demo_fault_race.amdrr}
+echo "== amdrr capture -o $race -- samples/fault_race   (loses its race under seed 0: exit 1)"
+AMDRR_SIM_SEED=0 "$build/cli/amdrr" capture -o "$race" -- "$build/samples/fault_race" || true
+echo
+echo "== amdrr bisect $race --until diverge   (memory compared with a serialized run)"
+"$build/cli/amdrr" bisect "$race" --until diverge

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "replay/bisect.h"
+#include "replay/memory_diff.h"
 #include "tests/replay/bisect_traces.h"
 
 namespace amdrr::replay {
@@ -38,7 +39,8 @@ class BisectTest : public ::testing::Test {
   // stopped, then at most ceil(log2(N)) halvings.
   static int max_replays() { return 2 + static_cast<int>(std::ceil(std::log2(kSubmissions))); }
 
-  void expect_culprit(Alteration how, const std::string& until, Verdict verdict) {
+  void expect_culprit(Alteration how, const std::string& until, Verdict verdict,
+                      int extra_replays = 0) {
     const std::string altered = dir_.file("altered.amdrr");
     testing::alter(trace_, kCulprit, how, altered);
     ReplayResult whole = replay_trace(altered, replay_options());
@@ -48,7 +50,7 @@ class BisectTest : public ::testing::Test {
     EXPECT_EQ(r.culprit, kCulprit);
     EXPECT_EQ(r.submissions, size_t{kSubmissions});
     EXPECT_EQ(r.failing.verdict, verdict);
-    EXPECT_LE(r.replays, max_replays());
+    EXPECT_LE(r.replays, max_replays() + extra_replays);
     // The shortest failing prefix fails by itself, with the culprit last.
     ReplayResult prefix = replay_trace(dir_.file("prefix.amdrr"), replay_options());
     EXPECT_EQ(prefix.verdict, verdict) << prefix.message;
@@ -73,7 +75,48 @@ TEST_F(BisectTest, NamesTheSubmissionThatFaults) {
 }
 
 TEST_F(BisectTest, NamesTheSubmissionWhoseFillValueFlipped) {
-  expect_culprit(Alteration::kFlip, "diverge", Verdict::kDiverged);
+  // Two more: the culprit's prefix replayed as asked and serialized, whose
+  // memory agrees (the altered packet runs in both).
+  expect_culprit(Alteration::kFlip, "diverge", Verdict::kDiverged, 2);
+}
+
+// The replay's GPU-visible memory, as differential replay compares it: the
+// slot the first submission filled holds its value, and a second replay of
+// the same trace leaves the same memory.
+TEST_F(BisectTest, ReplayMemoryIsSnapshotAfterTheReplay) {
+  std::string error;
+  auto reader = format::TraceReader::open(trace_, &error);
+  ASSERT_TRUE(reader) << error;
+  TraceSubmissions subs;
+  ASSERT_TRUE(index_submissions(*reader, &subs, &error)) << error;
+  std::vector<uint32_t> packets;
+  ASSERT_TRUE(submission_packets(*reader, subs.submissions[0], &packets, &error)) << error;
+  auto fill = pkt::decode_one(*subs.queues.at(subs.submissions[0].queue_id).table, packets, 0);
+  const uint64_t slot =
+      testing::field(fill, "DST_ADDR_LO") | uint64_t{testing::field(fill, "DST_ADDR_HI")} << 32;
+  // The program frees its memory at the end; a trace for comparison keeps it.
+  RewritePlan plan;
+  plan.keep_memory = true;
+  const std::string kept = dir_.file("kept.amdrr");
+  ASSERT_TRUE(rewrite_trace(*reader, subs, plan, kept, nullptr, &error)) << error;
+  MemorySnapshot runs[2];
+  for (auto& run : runs) {
+    ReplayTraceOptions options = replay_options();
+    uint32_t seen = 0;
+    options.inspect = [&](const AddressSpace& space) {
+      ASSERT_TRUE(space.mapped(slot, 4));
+      seen = *reinterpret_cast<const uint32_t*>(slot);
+      run = snapshot_memory(space, {});
+    };
+    EXPECT_EQ(replay_trace(kept, options).verdict, Verdict::kSame);
+    EXPECT_EQ(seen, testing::field(fill, "SRC_DATA"));
+    bool covered = false;
+    for (const MemoryChunk& c : run) covered |= c.va <= slot && slot < c.va + c.size;
+    EXPECT_TRUE(covered);
+  }
+  EXPECT_EQ(first_difference(runs[0], runs[1]), "");
+  runs[1][0].hash.lo ^= 1;
+  EXPECT_NE(first_difference(runs[0], runs[1]).find("differs"), std::string::npos);
 }
 
 TEST_F(BisectTest, DescribesTheCulpritsPackets) {
@@ -113,6 +156,30 @@ TEST_F(BisectTest, CommandThatCannotTellStopsTheBisection) {
   BisectResult r = run(trace_, "cmd:exit 125");
   EXPECT_FALSE(r.found);
   EXPECT_NE(r.error.find("cannot tell"), std::string::npos) << r.error;
+}
+
+// fault_race loses its race under seed 0: no observation shows it, but the
+// memory the copy wrote differs from a serialized run's after submission 2.
+TEST_F(BisectTest, DifferentialReplayFindsTheRacingSubmission) {
+  const std::string race = dir_.file("race.amdrr");
+  std::string cmd = std::string("AMDRR_BACKEND=sim AMDRR_SIM_SEED=0 AMDRR_CAPTURE=")
+                        .append(race)
+                        .append(" " AMDRR_SAMPLES_DIR "/fault_race >/dev/null 2>&1");
+  EXPECT_NE(std::system(cmd.c_str()), 0);  // the sample says it lost the race
+  EXPECT_EQ(replay_trace(race, replay_options()).verdict, Verdict::kSame);
+  BisectResult r = run(race, "diverge");
+  ASSERT_TRUE(r.found) << r.error << " / " << r.failing.message;
+  EXPECT_TRUE(r.by_memory);
+  EXPECT_EQ(r.culprit, 1u);
+  EXPECT_NE(r.queue.find("SDMA"), std::string::npos) << r.queue;
+  EXPECT_NE(r.packets.find("COPY_LINEAR"), std::string::npos);
+  EXPECT_NE(r.failing.message.find("serialized"), std::string::npos) << r.failing.message;
+  // Under a seed where the write wins, nothing differs.
+  BisectOptions options;
+  options.until = *Predicate::parse("diverge");
+  options.replay = replay_options();
+  options.replay.seed = 2;
+  EXPECT_FALSE(bisect(race, options).found);
 }
 
 TEST(PredicateTest, Parses) {
