@@ -57,7 +57,8 @@ ScratchDir::ScratchDir(const std::string& requested) {
     path_ = pattern;
     owned_ = true;
   } else {
-    path_ = ".";
+    std::error_code ec;
+    path_ = fs::current_path(ec).string();  // no temporary directory: work here
   }
 }
 
