@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -15,27 +14,17 @@
 #include "lib/pkt/sdma_build.h"
 #include "replay/trace_rewrite.h"
 #include "replay/trace_submissions.h"
+#include "tests/support/temp_dir.h"
 
-namespace amdrr::replay::testing {
+namespace amdrr::testing {
 
-/// A fresh directory for one test, removed with it.
-class TempDir {
- public:
-  TempDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("amdrr_bisect_test_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using replay::append_nops;
+using replay::index_submissions;
+using replay::rewrite_trace;
+using replay::RewritePlan;
+using replay::submission_packets;
+using replay::TraceQueue;
+using replay::TraceSubmissions;
 
 /// Captures bisect_workload with `submissions` submissions into `path`.
 inline void capture_workload(const std::string& path, int submissions) {
@@ -99,4 +88,4 @@ inline void alter(const std::string& in, size_t index, Alteration how, const std
   ASSERT_TRUE(rewrite_trace(*reader, subs, plan, out, nullptr, &error)) << error;
 }
 
-}  // namespace amdrr::replay::testing
+}  // namespace amdrr::testing
