@@ -318,7 +318,7 @@ BisectResult Bisection::finish(size_t hi) {
   out_.replays = runner_.replays() + differential_replays_;
   const Submission& s = subs_.submissions[hi];
   out_.culprit_record = s.record;
-  const TraceQueue& queue = subs_.queues.at(s.queue_id);
+  const TraceQueue& queue = subs_.queue_of(s);
   out_.queue =
       std::string(queue_kind_name(queue.kind)).append(" queue ").append(std::to_string(s.queue_id));
   std::vector<uint32_t> packets;

@@ -102,7 +102,7 @@ bool Minimizer::minimize_packets(RewritePlan& plan) {
       out_.error = error;
       return false;
     }
-    const TraceQueue& queue = subs_.queues.at(subs_.submissions[s].queue_id);
+    const TraceQueue& queue = subs_.queue_of(subs_.submissions[s]);
     const auto spans = split_packets(queue, packets);
     std::vector<size_t> real;
     for (size_t p = 0; p < spans.size(); ++p) {
@@ -123,11 +123,13 @@ bool Minimizer::minimize_packets(RewritePlan& plan) {
       return out;
     };
     const std::string path = scratch_.path() + "/packets.amdrr";
+    size_t smallest = real.size();  // the smallest failing candidate so far
     auto kept = ddmin(real, [&](const std::vector<size_t>& keep) {
       RewritePlan candidate = plan;
       candidate.packets[s] = with_only(keep);
       const bool is_bad = bad(candidate, path);
-      report("packets", keep.size(), real.size());
+      if (is_bad) smallest = std::min(smallest, keep.size());
+      report("packets", smallest, real.size());
       return is_bad;
     });
     if (kept.size() < real.size()) plan.packets[s] = with_only(kept);
@@ -161,13 +163,15 @@ MinimizeResult Minimizer::run() {
   std::vector<size_t> all(n);
   for (size_t i = 0; i < n; ++i) all[i] = i;
   const std::string path = scratch_.path() + "/candidate.amdrr";
+  size_t smallest = n;  // the smallest failing candidate so far
   auto kept = ddmin(all, [&](const std::vector<size_t>& keep) {
     RewritePlan candidate;
     candidate.keep.assign(n, false);
     for (size_t i : keep) candidate.keep[i] = true;
     auto [it, fresh] = tried_.emplace(candidate.keep, false);
     if (fresh) it->second = bad(candidate, path);
-    report("submissions", keep.size(), n);
+    if (it->second) smallest = std::min(smallest, keep.size());
+    report("submissions", smallest, n);
     return it->second;
   });
   plan.keep.assign(n, false);

@@ -15,7 +15,7 @@ namespace amdrr::replay {
 
 struct MinimizeProgress {
   const char* phase = "";  // "submissions" or "packets"
-  uint64_t kept = 0;       // submissions (or packets) still in the candidate
+  uint64_t kept = 0;       // submissions (or packets) in the smallest failing candidate
   uint64_t total = 0;      // at the start of the phase
   int replays = 0;
 };

@@ -41,12 +41,12 @@ class Rewriter {
   bool copy_record(const format::RecordView& view, std::string* error);
   bool doorbell(size_t index, schema::Doorbell::Reader d, uint64_t time, uint32_t thread,
                 std::string* error);
-  void write_doorbell(schema::Doorbell::Reader d, uint64_t ring_offset,
+  void write_doorbell(const Submission& s, schema::Doorbell::Reader d, uint64_t ring_offset,
                       const std::vector<uint32_t>& packets, uint64_t time, uint32_t thread);
   // A wait until the queue has read every packet rung so far.
   void write_drain(uint32_t queue_id);
   // A wait until the queue's read pointer reaches `wptr`.
-  void write_wait(uint32_t queue_id, uint64_t wptr);
+  void write_wait(size_t queue, uint64_t wptr);
 
   format::TraceReader& reader_;
   const TraceSubmissions& subs_;
@@ -55,20 +55,21 @@ class Rewriter {
   RewriteStats stats_;
   std::set<std::pair<uint64_t, uint64_t>> blobs_;  // hashes already in the output
   std::vector<bool> flush_at_;  // a removed submission whose NOPs get a doorbell of their own
-  std::map<uint32_t, PendingNops> pending_;
-  std::map<uint32_t, uint64_t> last_write_pointer_;  // queues to drain: their last wptr
+  std::map<size_t, PendingNops> pending_;  // by queue (index into subs_.queues)
+  // Live queues to drain, by recorded id: the queue and its last write pointer.
+  std::map<uint32_t, std::pair<size_t, uint64_t>> last_write_pointer_;
 };
 
 // A removed submission's NOPs are rung on their own (with its doorbell value)
 // when folding them into the next kept submission would overflow the ring.
 void Rewriter::plan_flushes() {
   flush_at_.assign(subs_.submissions.size(), false);
-  std::map<uint32_t, std::vector<size_t>> by_queue;
+  std::map<size_t, std::vector<size_t>> by_queue;
   for (size_t i = 0; i < subs_.submissions.size(); ++i) {
-    by_queue[subs_.submissions[i].queue_id].push_back(i);
+    by_queue[subs_.submissions[i].queue].push_back(i);
   }
   for (const auto& [queue, list] : by_queue) {
-    const uint64_t ring_dwords = subs_.queues.at(queue).args.ring_size / 4;
+    const uint64_t ring_dwords = subs_.queues[queue].args.ring_size / 4;
     uint64_t pending = 0;
     for (size_t k = 0; k < list.size(); ++k) {
       const size_t i = list[k];
@@ -151,7 +152,7 @@ bool Rewriter::copy_record(const format::RecordView& view, std::string* error) {
   return true;
 }
 
-void Rewriter::write_doorbell(schema::Doorbell::Reader d, uint64_t ring_offset,
+void Rewriter::write_doorbell(const Submission& s, schema::Doorbell::Reader d, uint64_t ring_offset,
                               const std::vector<uint32_t>& packets, uint64_t time,
                               uint32_t thread) {
   format::BlobId blob;
@@ -178,8 +179,8 @@ void Rewriter::write_doorbell(schema::Doorbell::Reader d, uint64_t ring_offset,
     }
   });
   ++stats_.records;
-  last_write_pointer_[d.getQueueId()] = d.getWritePointer();
-  const TraceQueue& queue = subs_.queues.at(d.getQueueId());
+  last_write_pointer_[s.queue_id] = {s.queue, d.getWritePointer()};
+  const TraceQueue& queue = subs_.queue_of(s);
   uint64_t real = 0;
   for (auto [offset, length] : split_packets(queue, packets)) {
     if (!is_nop(queue, std::span<const uint32_t>(packets).subspan(offset, length))) ++real;
@@ -191,15 +192,15 @@ void Rewriter::write_doorbell(schema::Doorbell::Reader d, uint64_t ring_offset,
 bool Rewriter::doorbell(size_t index, schema::Doorbell::Reader d, uint64_t time, uint32_t thread,
                         std::string* error) {
   const Submission& s = subs_.submissions[index];
-  const TraceQueue& queue = subs_.queues.at(s.queue_id);
-  PendingNops& pending = pending_[s.queue_id];
+  const TraceQueue& queue = subs_.queue_of(s);
+  PendingNops& pending = pending_[s.queue];
   if (!kept(index)) {
     if (pending.dwords == 0) pending.ring_offset = s.ring_offset;
     pending.dwords += s.bytes / 4;
     if (flush_at_[index]) {
       std::vector<uint32_t> nops;
       append_nops(queue.kind, pending.dwords, &nops);
-      write_doorbell(d, pending.ring_offset, nops, time, thread);
+      write_doorbell(s, d, pending.ring_offset, nops, time, thread);
       pending = {};
     }
     return true;
@@ -224,21 +225,21 @@ bool Rewriter::doorbell(size_t index, schema::Doorbell::Reader d, uint64_t time,
     ring_offset = pending.ring_offset;
     pending = {};
   }
-  write_doorbell(d, ring_offset, packets, time, thread);
-  if (plan_.serialize) write_wait(s.queue_id, d.getWritePointer());
+  write_doorbell(s, d, ring_offset, packets, time, thread);
+  if (plan_.serialize) write_wait(s.queue, d.getWritePointer());
   return true;
 }
 
 void Rewriter::write_drain(uint32_t queue_id) {
   auto it = last_write_pointer_.find(queue_id);
   if (it == last_write_pointer_.end()) return;
-  const uint64_t wptr = it->second;
+  const auto [queue, wptr] = it->second;
   last_write_pointer_.erase(it);
-  if (plan_.drain) write_wait(queue_id, wptr);
+  if (plan_.drain) write_wait(queue, wptr);
 }
 
-void Rewriter::write_wait(uint32_t queue_id, uint64_t wptr) {
-  const TraceQueue& queue = subs_.queues.at(queue_id);
+void Rewriter::write_wait(size_t queue_index, uint64_t wptr) {
+  const TraceQueue& queue = subs_.queues[queue_index];
   const uint64_t va = queue.args.read_pointer_address;
   const uint8_t width = va % 8 == 0 ? 8 : 4;
   const uint64_t mask = width == 8 ? ~uint64_t{0} : 0xFFFFFFFFull;

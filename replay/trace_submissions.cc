@@ -71,6 +71,7 @@ const char* queue_kind_name(QueueKind kind) {
 
 bool index_submissions(format::TraceReader& reader, TraceSubmissions* out, std::string* error) {
   *out = {};
+  std::map<uint32_t, size_t> live;  // recorded queue id -> its latest creation
   if (!reader.seek(0)) {
     *error = "cannot read the header: " + reader.end_message();
     return false;
@@ -99,10 +100,12 @@ bool index_submissions(format::TraceReader& reader, TraceSubmissions* out, std::
         return false;
       }
       q.table = &table_of(q.kind, *target);
-      out->queues[q.id] = q;
+      live[q.id] = out->queues.size();
+      out->queues.push_back(q);
     } else if (r.which() == schema::Record::DOORBELL) {
       auto d = r.getDoorbell();
-      if (!out->queues.count(d.getQueueId())) {
+      auto queue = live.find(d.getQueueId());
+      if (queue == live.end()) {
         *error = "record " + std::to_string(view->number) + ": doorbell of unknown queue " +
                  std::to_string(d.getQueueId());
         return false;
@@ -110,6 +113,7 @@ bool index_submissions(format::TraceReader& reader, TraceSubmissions* out, std::
       Submission s;
       s.record = view->number;
       s.queue_id = d.getQueueId();
+      s.queue = queue->second;
       s.ring_offset = d.getRingOffset();
       s.write_pointer = d.getWritePointer();
       s.bytes = d.getPacketsBlob().getSize() > 0 ? d.getPacketsBlob().getSize()

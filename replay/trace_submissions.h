@@ -26,8 +26,9 @@ struct TraceQueue {
 };
 
 struct Submission {
-  uint64_t record = 0;  // record number of the doorbell
-  uint32_t queue_id = 0;
+  uint64_t record = 0;    // record number of the doorbell
+  uint32_t queue_id = 0;  // as recorded (KFD reuses ids of destroyed queues)
+  size_t queue = 0;       // index into TraceSubmissions::queues
   uint64_t ring_offset = 0;
   uint64_t write_pointer = 0;
   uint64_t bytes = 0;  // packet bytes behind the doorbell
@@ -35,8 +36,10 @@ struct Submission {
 
 struct TraceSubmissions {
   std::vector<Submission> submissions;  // in trace order: submission i is number i + 1
-  std::map<uint32_t, TraceQueue> queues;
-  uint64_t records = 0;  // records read, End included
+  std::vector<TraceQueue> queues;       // every queue created, in trace order
+  uint64_t records = 0;                 // records read, End included
+
+  const TraceQueue& queue_of(const Submission& s) const { return queues[s.queue]; }
 };
 
 /// Reads the whole trace. False with a message if it is unreadable, damaged,

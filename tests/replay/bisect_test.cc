@@ -91,7 +91,7 @@ TEST_F(BisectTest, ReplayMemoryIsSnapshotAfterTheReplay) {
   ASSERT_TRUE(index_submissions(*reader, &subs, &error)) << error;
   std::vector<uint32_t> packets;
   ASSERT_TRUE(submission_packets(*reader, subs.submissions[0], &packets, &error)) << error;
-  auto fill = pkt::decode_one(*subs.queues.at(subs.submissions[0].queue_id).table, packets, 0);
+  auto fill = pkt::decode_one(*subs.queue_of(subs.submissions[0]).table, packets, 0);
   const uint64_t slot =
       testing::field(fill, "DST_ADDR_LO") | uint64_t{testing::field(fill, "DST_ADDR_HI")} << 32;
   // The program frees its memory at the end; a trace for comparison keeps it.

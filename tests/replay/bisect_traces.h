@@ -60,7 +60,7 @@ inline void alter(const std::string& in, size_t index, Alteration how, const std
   ASSERT_LT(index, subs.submissions.size());
   std::vector<uint32_t> packets;
   ASSERT_TRUE(submission_packets(*reader, subs.submissions[index], &packets, &error)) << error;
-  const TraceQueue& queue = subs.queues.at(subs.submissions[index].queue_id);
+  const TraceQueue& queue = subs.queue_of(subs.submissions[index]);
   auto fill = pkt::decode_one(*queue.table, packets, 0);
   ASSERT_EQ(fill.kind(), pkt::Kind::kSdmaConstantFill);
   const uint64_t dst = field(fill, "DST_ADDR_LO") | uint64_t{field(fill, "DST_ADDR_HI")} << 32;

@@ -55,7 +55,7 @@ TEST(MinimizeTest, PacketsShrinkToTheFaultingOne) {
   ASSERT_TRUE(index_submissions(*reader, &subs, &error)) << error;
   std::vector<uint32_t> packets;
   ASSERT_TRUE(submission_packets(*reader, subs.submissions.back(), &packets, &error)) << error;
-  const TraceQueue& queue = subs.queues.at(subs.submissions.back().queue_id);
+  const TraceQueue& queue = subs.queue_of(subs.submissions.back());
   EXPECT_NE(describe_packets(queue, packets, "").find("CONSTANT_FILL"), std::string::npos);
 }
 

@@ -98,7 +98,7 @@ TEST_F(TraceRewriteTest, EveryOtherSubmissionRemovedReplaysTheSame) {
 // the removed ones are rung in pieces the ring holds.
 TEST_F(TraceRewriteTest, RemovedWorkLargerThanTheRingReplaysTheSame) {
   capture(1000);
-  const uint64_t ring = subs_.queues.at(subs_.submissions[0].queue_id).args.ring_size;
+  const uint64_t ring = subs_.queue_of(subs_.submissions[0]).args.ring_size;
   uint64_t total = 0;
   for (const auto& s : subs_.submissions) total += s.bytes;
   ASSERT_GT(total, ring);
@@ -131,6 +131,37 @@ TEST_F(TraceRewriteTest, AReplacementOfAnotherLengthIsRefused) {
   std::string error;
   EXPECT_FALSE(rewrite_trace(*reader_, subs_, plan, output_, nullptr, &error));
   EXPECT_NE(error.find("submission 2"), std::string::npos) << error;
+}
+
+// The dispatch sample runs a kernel on a PM4 queue, destroys it, then on an
+// AQL queue that gets the same KFD queue id: each submission is read with
+// the packets of the queue it went to, and either one can be removed.
+TEST_F(TraceRewriteTest, AReusedQueueIdIsTheQueueCreatedLast) {
+  std::string cmd = std::string("AMDRR_BACKEND=sim AMDRR_CAPTURE=")
+                        .append(trace_)
+                        .append(" " AMDRR_SAMPLES_DIR "/dispatch --elements 256 >/dev/null 2>&1");
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  std::string error;
+  reader_ = format::TraceReader::open(trace_, &error);
+  ASSERT_TRUE(reader_) << error;
+  ASSERT_TRUE(index_submissions(*reader_, &subs_, &error)) << error;
+  ASSERT_EQ(subs_.submissions.size(), 2u);
+  EXPECT_EQ(subs_.submissions[0].queue_id, subs_.submissions[1].queue_id);
+  EXPECT_EQ(subs_.queue_of(subs_.submissions[0]).kind, QueueKind::kPm4);
+  EXPECT_EQ(subs_.queue_of(subs_.submissions[1]).kind, QueueKind::kAql);
+  std::vector<uint32_t> packets;
+  ASSERT_TRUE(submission_packets(*reader_, subs_.submissions[0], &packets, &error)) << error;
+  EXPECT_NE(
+      describe_packets(subs_.queue_of(subs_.submissions[0]), packets, "").find("DISPATCH_DIRECT"),
+      std::string::npos);
+  for (size_t removed = 0; removed < 2; ++removed) {
+    RewritePlan plan;
+    plan.keep = {removed != 0, removed != 1};
+    Rewritten r = rewrite(plan);
+    EXPECT_EQ(r.stats.submissions, 1u);
+    ReplayResult result = replay();
+    EXPECT_EQ(result.verdict, Verdict::kSame) << removed << ": " << result.message;
+  }
 }
 
 TEST(NopFillTest, CoversExactlyTheDwordsAsked) {
