@@ -22,6 +22,8 @@ CLI::App* add_bisect_command(CLI::App& app, BisectCommandOptions& options) {
       "bisect",
       "Find the first submission at which a replay goes bad, with O(log N) replays of\n"
       "drained prefixes (the trace cut after submission k, then waited to idle).\n"
+      "--until diverge also compares all GPU-visible memory of each prefix with a\n"
+      "serialized reference run (differential replay).\n"
       "Exit codes: 0 culprit found, 1 the whole trace is not bad, 2 bad arguments or\n"
       "unreadable trace, 125 a replay could not tell.");
   cmd->add_option("trace", options.trace, "The trace (.amdrr)")->required();

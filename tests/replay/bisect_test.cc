@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+
+#include "format/trace_writer.h"
 
 #include "replay/bisect.h"
 #include "replay/memory_diff.h"
@@ -180,6 +183,48 @@ TEST_F(BisectTest, DifferentialReplayFindsTheRacingSubmission) {
   options.replay = replay_options();
   options.replay.seed = 2;
   EXPECT_FALSE(bisect(race, options).found);
+}
+
+// Hostile or empty traces get a clear error, never a crash.
+TEST_F(BisectTest, ATraceWithoutSubmissionsIsAnError) {
+  std::string error;
+  const std::string path = dir_.file("empty.amdrr");
+  auto writer = format::TraceWriter::create(
+      path, [](schema::Header::Builder h) { h.setSimProfile("gfx942"); }, &error);
+  ASSERT_TRUE(writer) << error;
+  ASSERT_TRUE(writer->close());
+  BisectResult r = run(path, "fault");
+  EXPECT_FALSE(r.found);
+  EXPECT_NE(r.error.find("no submissions"), std::string::npos) << r.error;
+}
+
+TEST_F(BisectTest, ADoorbellOfAQueueNobodyCreatedIsAnError) {
+  std::string error;
+  const std::string path = dir_.file("hostile.amdrr");
+  auto writer = format::TraceWriter::create(
+      path, [](schema::Header::Builder h) { h.setSimProfile("gfx942"); }, &error);
+  ASSERT_TRUE(writer) << error;
+  writer->write([](schema::Record::Builder r) {
+    auto d = r.initDoorbell();
+    d.setQueueId(7);
+    d.initPackets(4);
+  });
+  ASSERT_TRUE(writer->close());
+  BisectResult r = run(path, "hang");
+  EXPECT_FALSE(r.found);
+  EXPECT_NE(r.error.find("unknown queue 7"), std::string::npos) << r.error;
+  EXPECT_EQ(r.replays, 0);
+}
+
+TEST_F(BisectTest, ACorruptTraceIsAnError) {
+  const std::string path = dir_.file("corrupt.amdrr");
+  FILE* f = std::fopen(path.c_str(), "wb");
+  ASSERT_TRUE(f);
+  std::fputs("not a trace at all", f);
+  std::fclose(f);
+  BisectResult r = run(path, "fault");
+  EXPECT_FALSE(r.found);
+  EXPECT_FALSE(r.error.empty());
 }
 
 TEST(PredicateTest, Parses) {
