@@ -2,12 +2,16 @@
 // its own file and reports errors as one line plus an exit code.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <iostream>
 
 #include "amdrr_version.h"
+#include "cli/bisect_command.h"
 #include "cli/capture_command.h"
 #include "cli/exit_codes.h"
 #include "cli/info_command.h"
+#include "cli/minimize_command.h"
 #include "cli/replay_command.h"
 
 int main(int argc, char** argv) {
@@ -22,6 +26,10 @@ int main(int argc, char** argv) {
   CLI::App* capture_cmd = add_capture_command(app, capture);
   ReplayCommandOptions replay;
   CLI::App* replay_cmd = add_replay_command(app, replay);
+  BisectCommandOptions bisect;
+  CLI::App* bisect_cmd = add_bisect_command(app, bisect);
+  MinimizeCommandOptions minimize;
+  CLI::App* minimize_cmd = add_minimize_command(app, minimize);
 
   try {
     app.parse(argc, argv);
@@ -33,5 +41,9 @@ int main(int argc, char** argv) {
   if (info_cmd->parsed()) return run_info(info, std::cout, std::cerr);
   if (capture_cmd->parsed()) return run_capture(capture, std::cout, std::cerr);
   if (replay_cmd->parsed()) return run_replay(replay, std::cout, std::cerr);
+  if (bisect_cmd->parsed()) return run_bisect(bisect, std::cout, std::cerr);
+  if (minimize_cmd->parsed()) {
+    return run_minimize(minimize, std::cout, std::cerr, ::isatty(2) != 0);
+  }
   return kExitUsage;
 }

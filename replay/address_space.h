@@ -41,6 +41,9 @@ class AddressSpace {
   void remove_mapping(uint64_t va);
   /// True if [va, va + size) is inside one CPU mapping of the replay.
   bool mapped(uint64_t va, uint64_t size) const;
+  /// The CPU mappings the replay made (begin -> size): the GPU-visible
+  /// memory bisect compares between two runs.
+  const std::map<uint64_t, uint64_t>& mappings() const { return mappings_; }
 
  private:
   static bool inside(const std::map<uint64_t, uint64_t>& ranges, uint64_t va, uint64_t size);

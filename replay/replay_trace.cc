@@ -39,7 +39,9 @@ ReplayResult replay_trace(const std::string& path, const ReplayTraceOptions& opt
   if (!space.reserve(std::move(ranges), windows, &error)) return cannot(error);
   Replayer replayer(*reader, backend->kmd(), space, &backend->engines(),
                     ReplayOptions{options.timeout_ms});
-  return replayer.run();
+  ReplayResult result = replayer.run();
+  if (options.inspect) options.inspect(space);
+  return result;
 }
 
 }  // namespace amdrr::replay

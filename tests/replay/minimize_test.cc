@@ -1,0 +1,82 @@
+// minimize shrinks a captured trace with one altered submission to that
+// submission (and its failing packet), and the result still fails alone.
+#include <gtest/gtest.h>
+
+#include "replay/minimize.h"
+#include "tests/replay/bisect_traces.h"
+
+namespace amdrr::replay {
+namespace {
+
+using testing::Alteration;
+
+MinimizeResult run(const std::string& trace, const std::string& until, const std::string& output,
+                   bool packets = true) {
+  MinimizeOptions options;
+  options.until = *Predicate::parse(until);
+  options.replay.timeout_ms = 300;
+  options.output = output;
+  options.packets = packets;
+  return minimize(trace, options);
+}
+
+TEST(MinimizeTest, AThousandSubmissionsWithOneCulpritShrinkToIt) {
+  testing::TempDir dir;
+  testing::capture_workload(dir.file("workload.amdrr"), 1000);
+  testing::alter(dir.file("workload.amdrr"), 700, Alteration::kVmFault, dir.file("bad.amdrr"));
+  MinimizeResult r = run(dir.file("bad.amdrr"), "fault", dir.file("min.amdrr"), false);
+  ASSERT_TRUE(r.reproduced) << r.error;
+  EXPECT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.before.submissions, 1000u);
+  EXPECT_LE(r.after.submissions, 5u);
+  EXPECT_GE(r.after.submissions, 1u);
+  EXPECT_LT(r.after.bytes, r.before.bytes);
+  // ddmin with one culprit: about 2 log2(N) replays, far fewer than N.
+  EXPECT_LT(r.replays, 60);
+  ReplayTraceOptions replay;
+  replay.timeout_ms = 300;
+  EXPECT_EQ(replay_trace(dir.file("min.amdrr"), replay).verdict, Verdict::kGpuFault);
+}
+
+TEST(MinimizeTest, PacketsShrinkToTheFaultingOne) {
+  testing::TempDir dir;
+  testing::capture_workload(dir.file("workload.amdrr"), 12);
+  testing::alter(dir.file("workload.amdrr"), 3, Alteration::kVmFault, dir.file("bad.amdrr"));
+  MinimizeResult r = run(dir.file("bad.amdrr"), "fault", dir.file("min.amdrr"));
+  ASSERT_TRUE(r.reproduced) << r.error;
+  EXPECT_EQ(r.after.submissions, 1u);
+  EXPECT_EQ(r.after.packets, 1u);  // the fill of an unmapped address
+  EXPECT_GT(r.before.packets, r.after.packets);
+  EXPECT_EQ(r.failing.verdict, Verdict::kGpuFault);
+  std::string error;
+  auto reader = format::TraceReader::open(dir.file("min.amdrr"), &error);
+  ASSERT_TRUE(reader) << error;
+  TraceSubmissions subs;
+  ASSERT_TRUE(index_submissions(*reader, &subs, &error)) << error;
+  std::vector<uint32_t> packets;
+  ASSERT_TRUE(submission_packets(*reader, subs.submissions.back(), &packets, &error)) << error;
+  const TraceQueue& queue = subs.queue_of(subs.submissions.back());
+  EXPECT_NE(describe_packets(queue, packets, "").find("CONSTANT_FILL"), std::string::npos);
+}
+
+TEST(MinimizeTest, ADivergenceKeepsItsSubmission) {
+  testing::TempDir dir;
+  testing::capture_workload(dir.file("workload.amdrr"), 12);
+  testing::alter(dir.file("workload.amdrr"), 9, Alteration::kFlip, dir.file("bad.amdrr"));
+  MinimizeResult r = run(dir.file("bad.amdrr"), "diverge", dir.file("min.amdrr"));
+  ASSERT_TRUE(r.reproduced) << r.error;
+  EXPECT_EQ(r.after.submissions, 1u);
+  EXPECT_EQ(r.failing.verdict, Verdict::kDiverged) << r.failing.message;
+}
+
+TEST(MinimizeTest, ATraceThatIsNotBadIsLeftAlone) {
+  testing::TempDir dir;
+  testing::capture_workload(dir.file("workload.amdrr"), 4);
+  MinimizeResult r = run(dir.file("workload.amdrr"), "hang", dir.file("min.amdrr"));
+  EXPECT_FALSE(r.reproduced);
+  EXPECT_EQ(r.replays, 1);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("min.amdrr")));
+}
+
+}  // namespace
+}  // namespace amdrr::replay
