@@ -148,24 +148,28 @@ void Runner::init_wave(Wave& w, const uint32_t wg[3], uint32_t wave_index, uint3
     for (int i = 0; i < s_.user_sgpr_count_override && i < 16; ++i) push(s_.user_sgprs[i]);
   } else {
     uint16_t p = s_.kernel_code_properties;
-    if (p & 1) {  // private segment buffer V#: base 0 of the private aperture, swizzled
-      push64(0);
-      push(0xffffffff);
-      push(0x00e00000);  // UNVERIFIED: a V# word 3 with ADD_TID_ENABLE-style swizzle
-    }
+    if (p & 1)
+      for (uint32_t v : s_.scratch_vsharp) push(v);
     if (p & 2) push64(s_.dispatch_packet_address);
     if (p & 4) push64(s_.queue_address);
     if (p & 8) push64(s_.kernarg_address);
     if (p & 16) push64(s_.dispatch_id);
-    if (p & 32) push64(0);  // flat scratch init: offset 0 within the private aperture
+    if (p & 32) push64(s_.flat_scratch_init);
     if (p & 64) push(s_.private_segment_size);
   }
+  // The wave's scratch slot: waves of one workgroup run together, so wave
+  // i of each workgroup takes slot i. UNVERIFIED: how the SPI picks slots.
+  const uint64_t wave_offset = uint64_t{wave_index} * s_.scratch_wave_bytes;
   count = std::max(count, user);
   if (s_.rsrc2 >> 7 & 1) push(wg[0]);
   if (s_.rsrc2 >> 8 & 1) push(wg[1]);
   if (s_.rsrc2 >> 9 & 1) push(wg[2]);
-  if (s_.rsrc2 >> 10 & 1) push(waves_per_group_ - 1);  // UNVERIFIED workgroup info layout
-  if (s_.rsrc2 & 1) push(0);                           // private segment wave byte offset
+  if (s_.rsrc2 >> 10 & 1) push(waves_per_group_ - 1);          // UNVERIFIED workgroup info layout
+  if (s_.rsrc2 & 1) push(static_cast<uint32_t>(wave_offset));  // private segment wave byte offset
+  // Architected flat scratch (gfx942): the SPI sets FLAT_SCRATCH to the
+  // wave's slot; gfx90a kernels set it from flat scratch init themselves.
+  if (s_.target == kGfx942 && (s_.rsrc2 & 1))
+    w.set_sgpr64(kSrcFlatScratchLo, s_.scratch_base + wave_offset);
   // Work-items: x, y, z of each lane; lanes beyond the group are inactive.
   uint64_t exec = 0;
   uint32_t sx = s_.workgroup_size[0], sy = s_.workgroup_size[1];
@@ -185,8 +189,6 @@ void Runner::init_wave(Wave& w, const uint32_t wg[3], uint32_t wave_index, uint3
     w.vgpr[0][l] = v;
   }
   w.set_exec(exec);
-  w.scratch_per_lane = s_.private_segment_size;
-  w.scratch.assign(static_cast<size_t>(s_.private_segment_size) * kLanes, 0);
 }
 
 bool Runner::run_group(const uint32_t wg[3]) {
@@ -274,6 +276,19 @@ DispatchOutcome Runner::run() {
     return out_;
   }
   waves_per_group_ = (group_threads_ + kLanes - 1) / kLanes;
+  if ((s_.rsrc2 & 1) && s_.private_segment_size != 0) {
+    // The waves of a workgroup run together, each in its own slot.
+    if (s_.scratch_waves < waves_per_group_ ||
+        uint64_t{s_.scratch_wave_bytes} < uint64_t{s_.private_segment_size} * kLanes) {
+      out_.kind = DispatchOutcome::Kind::kBadDispatch;
+      out_.message = "scratch setup too small: " + std::to_string(s_.scratch_waves) +
+                     " wave slots of " + std::to_string(s_.scratch_wave_bytes) +
+                     " bytes for workgroups of " + std::to_string(waves_per_group_) +
+                     " waves using " + std::to_string(s_.private_segment_size) +
+                     " bytes per work-item";
+      return out_;
+    }
+  }
   // gfx90a / gfx942: VGPR granule of 8 in the unified file.
   vgprs_ = std::min<uint32_t>(((s_.rsrc1 & 0x3f) + 1) * 8, kMaxVgprs);
   waves_.resize(waves_per_group_);

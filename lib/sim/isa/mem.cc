@@ -17,6 +17,15 @@ namespace {
 
 constexpr uint64_t kApertureSize = 1ull << 32;
 
+// Lane-private bytes are interleaved across the wave's lanes a dword at a
+// time: byte `off` of lane `lane` lives at slot + (off / 4) * 4 * stride +
+// lane * 4 + off % 4 — the swizzle of the private segment V# (INDEX_STRIDE
+// 64, 4-byte elements, ADD_TID_ENABLE), which FLAT and SCRATCH
+// instructions use too.
+uint64_t swizzle(uint64_t index, uint64_t off, uint32_t stride) {
+  return (off / 4) * 4 * stride + index * 4 + off % 4;
+}
+
 // One lane's access to LDS, its private segment, or global memory.
 class LaneMemory {
  public:
@@ -27,6 +36,9 @@ class LaneMemory {
       return lds(va - ctx_.setup.shared_aperture_base, data, n, write);
     if (flat && va - ctx_.setup.private_aperture_base < kApertureSize)
       return scratch(va - ctx_.setup.private_aperture_base, data, n, write, lane);
+    return global(va, data, n, write);
+  }
+  bool global(uint64_t va, void* data, uint32_t n, bool write) {
     MemResult r = write ? ctx_.mem.write(va, data, n) : ctx_.mem.read(va, data, n);
     if (!r.ok) ctx_.fault_va = r.fault_va;
     return r.ok;
@@ -45,17 +57,27 @@ class LaneMemory {
       std::memcpy(data, l.data() + off, n);
     return true;
   }
+  // A private-segment offset of `lane`, relative to the wave's FLAT_SCRATCH
+  // (its scratch slot), through the page table: a missing or wrong scratch
+  // setup faults like any bad address. UNVERIFIED: no range check against
+  // the wave's slot (a lane may reach past its private segment, as on
+  // hardware without bounds checking in swizzle mode).
   bool scratch(uint64_t off, void* data, uint32_t n, bool write, int lane) {
-    uint32_t per = w_.scratch_per_lane;
-    if (off > per || n > per - off) {
-      ctx_.fault_va = ctx_.setup.private_aperture_base + off;
-      return false;
+    return swizzled(w_.sgpr64(kSrcFlatScratchLo), static_cast<uint64_t>(lane), off, 64, data, n,
+                    write);
+  }
+  // `n` bytes at `off` of element `index` of a swizzled buffer at `base`,
+  // split at dword boundaries (each dword lives with its lane).
+  bool swizzled(uint64_t base, uint64_t index, uint64_t off, uint32_t stride, void* data,
+                uint32_t n, bool write) {
+    auto* p = static_cast<uint8_t*>(data);
+    while (n) {
+      uint32_t chunk = std::min<uint32_t>(n, 4 - static_cast<uint32_t>(off % 4));
+      if (!global(base + swizzle(index, off, stride), p, chunk, write)) return false;
+      p += chunk;
+      off += chunk;
+      n -= chunk;
     }
-    uint8_t* p = w_.scratch.data() + static_cast<size_t>(lane) * per + off;
-    if (write)
-      std::memcpy(p, data, n);
-    else
-      std::memcpy(data, p, n);
     return true;
   }
 
@@ -228,30 +250,45 @@ Step exec_flat(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux
   return Step::kNext;
 }
 
-// MUBUF: only private-segment (scratch) use is modelled: the per-lane
-// offset is soffset + offset (+ vaddr when OFFEN). UNVERIFIED for buffers
-// that are not the private segment; those stop as unsupported.
+// MUBUF loads and stores through the buffer V# in s[srsrc:srsrc+3]:
+// address = base + soffset + buffer offset, where the buffer offset is
+// index * stride + offset, or swizzled when SWIZZLE_ENABLE (the private
+// segment V#: index = lane via ADD_TID_ENABLE). UNVERIFIED: GFX9 swizzles
+// in 4-byte elements (word 3 [20:19] is not an element size on gfx90a);
+// NUM_RECORDS is not range-checked; formats (DST_SEL, DATA_FORMAT) are
+// ignored, as the untyped loads and stores do.
 Step exec_mubuf(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux) {
   const MemDesc& d = *static_cast<const MemDesc*>(aux);
-  if (in.idxen || d.atomic != AtomicOp::kNone || in.lds) {
-    ctx.message = "MUBUF other than private-segment loads/stores";
+  if (d.atomic != AtomicOp::kNone || in.lds) {
+    ctx.message = "MUBUF atomics and LDS forms";
     return Step::kUnsupported;
   }
+  const uint32_t* v = &w.sreg[in.srsrc & 124];
+  const uint64_t base = v[0] | uint64_t{v[1] & 0xffff} << 32;
+  const uint32_t stride = v[1] >> 16 & 0x3fff;
+  const bool swizzle_en = v[1] >> 31 & 1;
+  const uint32_t index_stride = 8u << (v[3] >> 21 & 3);
+  const bool add_tid = v[3] >> 23 & 1;
   LaneMemory lm(w, ctx);
   uint64_t exec = w.exec();
-  uint32_t soff = static_cast<uint32_t>(scalar_src(w, in, in.soffset, 1, 0, ctx.setup));
+  uint64_t soff = static_cast<uint32_t>(scalar_src(w, in, in.soffset, 1, 0, ctx.setup));
   for (int l = 0; l < kLanes; ++l) {
     if (!(exec >> l & 1)) continue;
-    uint64_t a =
-        uint64_t{soff} + static_cast<uint32_t>(in.offset) + (in.offen ? vreg(w, in.addr, l) : 0);
+    // With IDXEN and OFFEN both, vaddr holds the index and vaddr+1 the offset.
+    uint64_t index = (in.idxen ? vreg(w, in.addr, l) : 0) + (add_tid ? l : 0);
+    uint64_t off = static_cast<uint32_t>(in.offset) +
+                   (in.offen ? vreg(w, in.addr + (in.idxen ? 1 : 0), l) : 0);
     uint8_t buf[16] = {};
-    if (d.store) {
-      get_stored(w, in.data0, l, d, buf);
-      if (!lm.scratch(a, buf, d.bytes, true, l)) return Step::kFault;
+    if (d.store) get_stored(w, in.data0, l, d, buf);
+    bool ok;
+    if (swizzle_en) {
+      uint64_t at = base + soff + (index / index_stride) * stride * index_stride;
+      ok = lm.swizzled(at, index % index_stride, off, index_stride, buf, d.bytes, d.store);
     } else {
-      if (!lm.scratch(a, buf, d.bytes, false, l)) return Step::kFault;
-      put_loaded(w, in.data0, l, d, buf);
+      ok = lm.global(base + soff + index * stride + off, buf, d.bytes, d.store);
     }
+    if (!ok) return Step::kFault;
+    if (!d.store) put_loaded(w, in.data0, l, d, buf);
   }
   return Step::kNext;
 }

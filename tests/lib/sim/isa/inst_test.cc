@@ -41,11 +41,12 @@ std::map<std::string, std::vector<uint8_t>> read_snippets(const std::string& pat
   return out;
 }
 
-constexpr uint64_t kCode = 0x10000000, kOut = 0x20000000;
+constexpr uint64_t kCode = 0x10000000, kOut = 0x20000000, kScratch = 0x30000000;
 
 struct SnippetRun {
   DispatchOutcome outcome;
-  std::vector<uint32_t> out;  // 4 dwords per lane
+  std::vector<uint32_t> out;      // 4 dwords per lane
+  std::vector<uint32_t> scratch;  // the scratch backing at kScratch, if any
   uint64_t lane0() const { return out[0] | uint64_t{out[1]} << 32; }
 };
 
@@ -76,7 +77,12 @@ class Snippets {
     s.user_sgprs[0] = static_cast<uint32_t>(kOut);
     s.user_sgprs[1] = static_cast<uint32_t>(kOut >> 32);
     for (size_t i = 0; i < inputs.size() && i < 14; ++i) s.user_sgprs[2 + i] = inputs[i];
+    if (scratch) mem.map(kScratch, scratch * 64);
     r.outcome = run_dispatch(s, mem);
+    if (scratch) {
+      r.scratch.resize(scratch * 16);
+      EXPECT_TRUE(mem.read(kScratch, r.scratch.data(), scratch * 64).ok);
+    }
     r.out.resize(64 * 4);
     EXPECT_TRUE(mem.read(kOut, r.out.data(), r.out.size() * 4).ok);
     return r;
@@ -216,12 +222,21 @@ TEST_F(IsaInst, DivFmasF64UndoesTheScaleByTheQuotientsSize) {
 }
 
 TEST_F(IsaInst, Gfx90aScratchThroughMubuf) {
-  // Two dwords per lane at offsets 8 and 12 of the lane's private segment.
-  SnippetRun r = gfx90a_.run("mubuf_scratch", {0x1234, 0x100}, 64);
+  // Two dwords per lane at offsets 8 and 12 of the lane's private segment,
+  // through a private segment V# at kScratch (SWIZZLE_ENABLE, INDEX_STRIDE
+  // 64, ADD_TID_ENABLE) with a wave offset of 256 bytes in s12.
+  const uint32_t vsharp[4] = {static_cast<uint32_t>(kScratch), 1u << 31, 64 * 64,
+                              3u << 21 | 1u << 23};
+  SnippetRun r =
+      gfx90a_.run("mubuf_scratch",
+                  {0x1234, 0x100, 0, 0, 0, 0, vsharp[0], vsharp[1], vsharp[2], vsharp[3], 256}, 64);
   ASSERT_TRUE(r.outcome.ok()) << r.outcome.describe();
   for (uint32_t l = 0; l < 64; ++l) {
     EXPECT_EQ(r.out[2 * l], 0x100 + l) << l;
     EXPECT_EQ(r.out[2 * l + 1], 0x1234u) << l;
+    // Dword k of lane l lives at wave offset + k * 256 + l * 4.
+    EXPECT_EQ(r.scratch[(256 + 3 * 256) / 4 + l], 0x100 + l) << l;
+    EXPECT_EQ(r.scratch[(256 + 2 * 256) / 4 + l], 0x1234u) << l;
   }
 }
 
