@@ -130,13 +130,14 @@ void get_stored(Wave& w, uint32_t src, int lane, const MemDesc& d, uint8_t* buf)
 }
 
 // Per-lane address of a FLAT / GLOBAL / SCRATCH instruction.
-uint64_t flat_address(Wave& w, const Instruction& in, int lane, bool* vaddr_64) {
+uint64_t flat_address(Wave& w, const Instruction& in, int lane, bool* vaddr_64, Target target) {
   Format f = in.op->format;
   bool saddr = f != Format::kFlat && (in.saddr & 0x7f) != 0x7f;
   uint64_t a = 0;
   if (f == Format::kScratch) {
-    bool use_v = in.sve || (!saddr && !in.sve && in.addr != 0) || (!saddr);
-    // gfx942: SVE says whether vaddr is used; gfx90a: vaddr when saddr is off.
+    // gfx942: SVE says whether vaddr is used (both may be off: the offset
+    // alone); gfx90a: vaddr when saddr is off (as the printer reads them).
+    bool use_v = target == kGfx942 ? in.sve : !saddr;
     if (use_v) a += vreg(w, in.addr, lane);
     if (saddr) a += w.sreg[in.saddr & 127];
     *vaddr_64 = false;
@@ -218,7 +219,7 @@ Step exec_flat(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux
   for (int l = 0; l < kLanes; ++l) {
     if (!(exec >> l & 1)) continue;
     bool v64;
-    uint64_t a = flat_address(w, in, l, &v64);
+    uint64_t a = flat_address(w, in, l, &v64, ctx.setup.target);
     uint8_t buf[16] = {};
     bool ok;
     if (d.atomic != AtomicOp::kNone) {
