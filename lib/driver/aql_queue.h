@@ -83,6 +83,8 @@ class AqlQueue : public Queue {
   AqlQueue& wait(const Signal& signal, uint64_t value);
   /// Writes the 64-bit GPU clock to `va` once what precedes is done.
   AqlQueue& timestamp(uint64_t va);
+  /// The queue's scratch backing (empty until a kernel uses scratch).
+  const QueueScratch& scratch() const { return scratch_; }
   /// Submits what is pending and waits until the GPU has finished it.
   void finish(std::chrono::milliseconds timeout = std::chrono::seconds(30));
 

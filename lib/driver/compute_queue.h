@@ -42,6 +42,8 @@ class ComputeQueue : public Queue {
   /// queue's scratch backing (grown, after the queue drains, when it needs
   /// more per work-item than the backing holds).
   ComputeQueue& dispatch(const KernelHandle& kernel, KernelArgs& args, const LaunchDims& dims);
+  /// The queue's scratch backing (empty until a kernel uses scratch).
+  const QueueScratch& scratch() const { return scratch_; }
   /// Submits what is pending and waits until the GPU has finished it.
   void finish(std::chrono::milliseconds timeout = std::chrono::seconds(30));
 

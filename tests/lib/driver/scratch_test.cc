@@ -5,6 +5,8 @@
 // traffic through that backing in GPU memory.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
@@ -123,6 +125,83 @@ TEST_P(Scratch, KernelUsingScratchMatchesTheCpuOnAnAqlQueue) {
   EXPECT_EQ(lane_bytes % 16, 0u);
   EXPECT_GE((tmpring & 0xfff), 4u);                             // WAVES: a workgroup's waves fit
   EXPECT_EQ((tmpring >> 12 & 0x1fff) * 1024, lane_bytes * 64);  // WAVESIZE
+  // The kernel's private arrays went to GPU memory: wave slot 0 holds data.
+  std::vector<uint8_t> slot(lane_bytes * 64);
+  ASSERT_FALSE(r.system->sim()->gpu_read(dev.gpu_id(), location, slot).has_value());
+  EXPECT_NE(std::count(slot.begin(), slot.end(), 0), static_cast<long>(slot.size()));
+}
+
+uint32_t lane_bytes_of(System& system, const AqlQueue& q) {
+  uint8_t amd_queue[256];
+  EXPECT_FALSE(
+      system.sim()->gpu_read(q.device().gpu_id(), q.amd_queue_va(), amd_queue).has_value());
+  uint32_t v;
+  std::memcpy(&v, amd_queue + amd_queue::kScratchWave64LaneByteSize, 4);
+  return v;
+}
+
+TEST(Scratch, GrowsTheBackingWhenAKernelNeedsMorePerWorkItem) {
+  // The -O3 build needs 260 bytes per work-item, the -O0 build 304: the
+  // second dispatch drains the queue and replaces the backing.
+  PrivateArrayRun small(Param{"gfx942", "O3"});
+  Program big_program = Program::load_file(small.system->device(0), kernel_path({"gfx942", "O0"}));
+  KernelHandle big = big_program.kernel("private_array");
+  ASSERT_GT(big.descriptor.private_segment_fixed_size,
+            small.kernel.descriptor.private_segment_fixed_size);
+  LaunchDims dims;
+  dims.grid[0] = small.n;
+  dims.workgroup[0] = 128;
+  auto aql = AqlQueue::create(small.system->device(0));
+  KernelArgs a = small.args();
+  aql->dispatch(small.kernel, a, dims);
+  aql->finish();
+  EXPECT_EQ(lane_bytes_of(*small.system, *aql), 272u);  // 260 rounded to 16
+  small.expect_reference();
+  small.o.fill(0, 4ull * small.n, 0xFF);
+  KernelArgs b(big);
+  b.set(0, small.x).set(1, small.o).set(2, small.n);
+  aql->dispatch(big, b, dims);
+  aql->finish();
+  EXPECT_EQ(lane_bytes_of(*small.system, *aql), 304u);
+  small.expect_reference();
+  // PM4: the same, the backing's address in the user SGPRs and registers.
+  auto pm4 = ComputeQueue::create(small.system->device(0));
+  dims.grid[0] = 1024;
+  small.o.fill(0, 4ull * small.n, 0xFF);
+  pm4->dispatch(small.kernel, a, dims);
+  pm4->dispatch(big, b, dims);
+  pm4->finish();
+  small.expect_reference();
+}
+
+TEST(Scratch, AMissingScratchBackingIsAVmFault) {
+  // A PM4 dispatch whose registers and user SGPRs point scratch at memory
+  // that is not mapped faults at the first scratch access, on both targets.
+  for (const char* target : {"gfx942", "gfx90a"}) {
+    PrivateArrayRun r(Param{target, "O3"}, 64);
+    auto q = ComputeQueue::create(r.system->device(0));
+    KernelArgs a = r.args();
+    LaunchDims dims;
+    dims.grid[0] = 64;
+    q->dispatch(r.kernel, a, dims);
+    // Free the queue's scratch backing behind the driver's back.
+    Buffer backing = r.system->device(0).find(q->scratch().va());
+    ASSERT_TRUE(backing.valid());
+    const uint64_t va = backing.va(), size = backing.size();
+    backing.free();
+    try {
+      q->finish(std::chrono::seconds(5));
+      ADD_FAILURE() << target << ": no fault";
+    } catch (const Error& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("fault"), std::string::npos) << what;
+      // The faulting address is in the backing that went away.
+      const size_t at = what.find("address 0x");
+      ASSERT_NE(at, std::string::npos) << what;
+      const uint64_t fault = std::strtoull(what.c_str() + at + 8, nullptr, 16);
+      EXPECT_TRUE(fault >= va && fault < va + size) << what;
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(TargetOpt, Scratch,

@@ -45,9 +45,9 @@ class Dispatch : public ::testing::TestWithParam<std::string> {};
 // --- AQL ------------------------------------------------------------------
 
 AqlQueue aql_dispatch(DispatchFixture& f, Signals& s, const code::Kernel& k, const Buf& args,
-                      uint32_t grid, uint16_t wg) {
+                      uint32_t grid, uint16_t wg, bool scratch = true) {
   AqlQueue a = f.create_aql();
-  f.give_scratch(a, f.scratch_for(k, wg));  // -O0 code keeps its stack there
+  if (scratch) f.give_scratch(a, f.scratch_for(k, wg));  // -O0 code keeps its stack there
   s.init(0, 1);
   aql::KernelDispatch d;
   d.workgroup_size[0] = wg;
@@ -240,6 +240,21 @@ TEST_P(Dispatch, Pm4StoreToUnmappedMemoryIsAVmFault) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Opt, Dispatch, ::testing::Values("O0", "O3"));
+
+TEST(DispatchSetup, AqlScratchKernelOnAQueueWithoutScratchIsRefused) {
+  // -O0 code keeps its stack in scratch; the amd_queue_t provides none, so
+  // the CP cannot launch it (ROCR would grow the queue's scratch first).
+  DispatchFixture f(code_object("O0"));
+  const code::Kernel& k = f.kernel("vadd");
+  ASSERT_GT(k.descriptor.private_segment_fixed_size, 0u);
+  Buf c = f.alloc(256);
+  Buf args = f.kernargs(k, DispatchFixture::Args().add(c.va).add(c.va).add(c.va).add(64u), 64, 64);
+  Signals s(f);
+  AqlQueue q = aql_dispatch(f, s, k, args, 64, 64, /*scratch=*/false);
+  const QueueOutcome o = f.outcome(q.q);
+  EXPECT_EQ(o.state, QueueState::kError) << o.message;
+  EXPECT_NE(o.message.find("insufficient scratch"), std::string::npos) << o.message;
+}
 
 TEST(DispatchSetup, Pm4StartOffsetWithoutForceStartIsUnsupported) {
   DispatchFixture f(code_object("O3"));
