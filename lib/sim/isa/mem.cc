@@ -162,17 +162,54 @@ constexpr uint64_t kMaxSpan = 4096;
 
 bool wave_span_access(Wave& w, const Instruction& in, ExecContext& ctx, const MemDesc& d,
                       uint64_t exec, const uint64_t* addr) {
+  // Every lane, consecutive dwords (a[i] for i = lane): the VGPRs are the
+  // memory image, one copy each way.
+  if (exec == ~0ull && d.bytes % 4 == 0 && !d.sign && !d.d16) {
+    const uint32_t dwords = d.bytes / 4, reg = d.store ? in.data0 : in.vdst;
+    bool unit = dwords == 1 && reg < w.vgpr.size();
+    for (int l = 0; l < kLanes; ++l) unit &= addr[l] == addr[0] + 4ull * l;
+    if (unit) {
+      uint32_t* v = w.vgpr[reg].data();
+      return (d.store ? ctx.mem.write(addr[0], v, 4 * kLanes)
+                      : ctx.mem.read(addr[0], v, 4 * kLanes))
+          .ok;
+    }
+  }
   uint64_t lo = ~0ull, hi = 0;
-  for (uint64_t m = exec; m; m &= m - 1) {
-    int l = std::countr_zero(m);
-    lo = std::min(lo, addr[l]);
-    hi = std::max(hi, addr[l] + d.bytes);
+  if (exec == ~0ull) {
+    for (int l = 0; l < kLanes; ++l) {
+      lo = std::min(lo, addr[l]);
+      hi = std::max(hi, addr[l]);
+    }
+    hi += d.bytes;
+  } else {
+    for (uint64_t m = exec; m; m &= m - 1) {
+      int l = std::countr_zero(m);
+      lo = std::min(lo, addr[l]);
+      hi = std::max(hi, addr[l] + d.bytes);
+    }
   }
   if (hi <= lo || hi - lo > kMaxSpan) return false;
   uint8_t buf[kMaxSpan];
   size_t n = static_cast<size_t>(hi - lo);
   if (!d.store) {
     if (!ctx.mem.read(lo, buf, n).ok) return false;
+    const uint32_t dwords = d.bytes / 4;
+    if (d.bytes % 4 == 0 && in.vdst + dwords <= w.vgpr.size()) {
+      // Whole dwords into VGPRs: no per-lane sign / half handling.
+      for (uint32_t i = 0; i < dwords; ++i) {
+        uint32_t* v = w.vgpr[in.vdst + i].data();
+        if (exec == ~0ull) {
+          for (int l = 0; l < kLanes; ++l) std::memcpy(&v[l], buf + (addr[l] - lo) + 4 * i, 4);
+        } else {
+          for (uint64_t m = exec; m; m &= m - 1) {
+            int l = std::countr_zero(m);
+            std::memcpy(&v[l], buf + (addr[l] - lo) + 4 * i, 4);
+          }
+        }
+      }
+      return true;
+    }
     for (uint64_t m = exec; m; m &= m - 1) {
       int l = std::countr_zero(m);
       put_loaded(w, in.vdst, l, d, buf + (addr[l] - lo));
@@ -188,7 +225,12 @@ bool wave_span_access(Wave& w, const Instruction& in, ExecContext& ctx, const Me
     uint64_t bit = 1ull << (off / d.bytes);
     if (slots & bit) return false;
     slots |= bit;
-    get_stored(w, in.data0, l, d, buf + off);
+    if (d.bytes % 4 == 0 && in.data0 + d.bytes / 4 <= w.vgpr.size()) {
+      for (uint32_t i = 0; i < d.bytes / 4; ++i)
+        std::memcpy(buf + off + 4 * i, &w.vgpr[in.data0 + i][l], 4);
+    } else {
+      get_stored(w, in.data0, l, d, buf + off);
+    }
   }
   return ctx.mem.write(lo, buf, n).ok;
 }
@@ -207,12 +249,24 @@ Step exec_flat(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux
     if (saddr) base += w.sgpr64(in.saddr);
     const uint32_t* v_lo = w.vgpr[in.addr % w.vgpr.size()].data();
     const uint32_t* v_hi = w.vgpr[(in.addr + 1) % w.vgpr.size()].data();
-    for (uint64_t m = exec; m; m &= m - 1) {
-      int l = std::countr_zero(m);
-      addr[l] = base + (saddr ? uint64_t{v_lo[l]} : v_lo[l] | uint64_t{v_hi[l]} << 32);
-      if (flat && (addr[l] - ctx.setup.shared_aperture_base < kApertureSize ||
-                   addr[l] - ctx.setup.private_aperture_base < kApertureSize))
-        global = false;
+    if (exec == ~0ull) {  // every lane: straight loops
+      if (saddr)
+        for (int l = 0; l < kLanes; ++l) addr[l] = base + v_lo[l];
+      else
+        for (int l = 0; l < kLanes; ++l) addr[l] = base + (v_lo[l] | uint64_t{v_hi[l]} << 32);
+    } else {
+      for (uint64_t m = exec; m; m &= m - 1) {
+        int l = std::countr_zero(m);
+        addr[l] = base + (saddr ? uint64_t{v_lo[l]} : v_lo[l] | uint64_t{v_hi[l]} << 32);
+      }
+    }
+    if (flat) {
+      for (uint64_t m = exec; m; m &= m - 1) {
+        int l = std::countr_zero(m);
+        if (addr[l] - ctx.setup.shared_aperture_base < kApertureSize ||
+            addr[l] - ctx.setup.private_aperture_base < kApertureSize)
+          global = false;
+      }
     }
     if (global && wave_span_access(w, in, ctx, d, exec, addr)) return Step::kNext;
   }

@@ -125,6 +125,50 @@ uint64_t output_mods(uint64_t v, const Instruction& in, uint32_t fp, uint32_t dw
   return v;
 }
 
+// The narrow path (NarrowBatch) when the instruction is the plain case:
+// every lane active, 32-bit sources and destination, no DPP / SDWA / input
+// or output modifiers, no denormal flushing or rounding-mode change, a
+// VGPR result only. Returns false when the general driver must run.
+bool try_narrow(Wave& w, const Instruction& in, ExecContext& ctx, const ValuOp& vop) {
+  const OpInfo& op = *in.op;
+  if (vop.kind != ValuKind::kWrite || op.dst != 1 || w.exec() != ~0ull) return false;
+  if (in.encoding != Encoding::kNative && in.encoding != Encoding::kVop3) return false;
+  if (op.format == Format::kVop3p || in.abs || in.neg || in.clamp || in.omod || in.op_sel)
+    return false;
+  if (in.traits & (kTraitAccSrc0 | kTraitAccDst | kTraitMac | kTraitKeepHi16)) return false;
+  if (op.src0 > 1 || op.src1 > 1 || op.src2 > 1) return false;
+  if (op.fp) {
+    const uint32_t mode = w.mode;
+    const uint32_t denorm = op.fp == 32 ? mode >> 4 & 3 : mode >> 6 & 3;
+    const uint32_t round = op.fp == 32 ? mode & 3 : mode >> 2 & 3;
+    if (denorm != 3 || round != 0) return false;
+  }
+  const uint32_t nvgpr = static_cast<uint32_t>(w.vgpr.size());
+  if (in.dst >= nvgpr) return false;
+  const uint8_t widths[3] = {op.src0, op.src1, op.src2};
+  uint32_t scalars[3] = {0, 0, 0};
+  NarrowBatch b{};
+  for (int i = 0; i < 3; ++i) {
+    b.s[i] = &scalars[i];
+    if (!widths[i]) continue;
+    const uint32_t code = in.src[i];
+    if (code >= kSrcVgpr0) {
+      if (code - kSrcVgpr0 >= nvgpr) return false;
+      b.s[i] = w.vgpr[code - kSrcVgpr0].data();
+      b.lane_mask[i] = kLanes - 1;
+    } else {
+      scalars[i] = static_cast<uint32_t>(scalar_src(w, in, code, 1, op.fp, ctx.setup));
+    }
+  }
+  b.cond = (in.encoding == Encoding::kVop3 && (in.traits & kTraitCondSgpr)) ? w.sgpr64(in.src[2])
+                                                                            : w.vcc();
+  b.mode = w.mode;
+  b.k = in.literal;
+  b.out = w.vgpr[in.dst].data();
+  vop.fn.narrow(b);
+  return true;
+}
+
 }  // namespace
 
 Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux) {
@@ -133,23 +177,28 @@ Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux
   const uint8_t widths[3] = {op.src0, op.src1, op.src2};
   bool fp_op = op.fp != 0;
   bool has_mods = in.abs || in.neg;
-  BatchFn compute = vop.fn;
+  if (try_narrow(w, in, ctx, vop)) return Step::kNext;
+  BatchFn compute = vop.fn.wide;
   if (in.clamp && !fp_op) {
     if (!vop.clamped) {
       ctx.message = std::string("integer clamp (saturation) of ") + op.name;
       return Step::kUnsupported;
     }
-    compute = vop.clamped;
+    compute = vop.clamped.wide;
   }
   // VOP3 op_sel (GFX9 16-bit VOP3 ops): bits 0-2 pick the high half of a
   // 16-bit source, bit 3 writes the high half of the destination.
   uint8_t op_sel = op.format != Format::kVop3p ? in.op_sel : 0;
 
-  // Gather each source for every lane (inactive lanes are computed over but
-  // never written), then apply the input modifiers source by source.
+  // Gather each VGPR source for every lane (inactive lanes are computed
+  // over but never written); a scalar or absent source is one value
+  // (lane_mask 0), not a broadcast. Input modifiers apply source by source.
   alignas(64) uint64_t vals[3][kLanes];
+  uint32_t lane_mask[3] = {0, 0, 0};
+  int lanes_of[3] = {1, 1, 1};
   int nsrc = 0;
   for (int i = 0; i < 3; ++i) {
+    vals[i][0] = 0;
     if (!widths[i]) continue;
     nsrc = i + 1;
     uint32_t code = in.src[i];
@@ -160,6 +209,8 @@ Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux
         ctx.message = "VGPR beyond the allocation";
         return Step::kUnsupported;
       }
+      lane_mask[i] = kLanes - 1;
+      lanes_of[i] = kLanes;
       const uint32_t* lo = w.vgpr[r].data();
       if (widths[i] >= 2) {
         const uint32_t* hi = w.vgpr[r + 1].data();
@@ -168,11 +219,9 @@ Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux
         for (int l = 0; l < kLanes; ++l) vals[i][l] = lo[l];
       }
     } else {
-      uint64_t k = scalar_src(w, in, code, widths[i], op.fp, ctx.setup);
-      for (int l = 0; l < kLanes; ++l) vals[i][l] = k;
+      vals[i][0] = scalar_src(w, in, code, widths[i], op.fp, ctx.setup);
     }
   }
-  for (int i = nsrc; i < 3; ++i) std::memset(vals[i], 0, sizeof vals[i]);
   // Carry-in / condition source: vcc in the 32-bit encodings, an SGPR pair in VOP3.
   uint64_t cond = w.vcc();
   if (in.encoding == Encoding::kVop3 && (in.traits & kTraitCondSgpr)) cond = w.sgpr64(in.src[2]);
@@ -200,6 +249,8 @@ Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux
     const uint32_t* lo = w.vgpr[dst].data();
     const uint32_t* hi = dst_dwords >= 2 ? w.vgpr[dst + 1].data() : nullptr;
     for (int l = 0; l < kLanes; ++l) vals[2][l] = lo[l] | (hi ? uint64_t{hi[l]} << 32 : 0);
+    lane_mask[2] = kLanes - 1;
+    lanes_of[2] = kLanes;
     nsrc = 3;
   }
   if (dpp) {
@@ -219,29 +270,40 @@ Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux
       if (s < 0 || !(exec >> s & 1)) {
         if (!in.bound_ctrl) write_mask &= ~(1ull << l);
       } else {
-        moved[l] = vals[0][s];
+        moved[l] = vals[0][s & lane_mask[0]];
       }
     }
     std::memcpy(vals[0], moved, sizeof moved);
+    lane_mask[0] = kLanes - 1;
+    lanes_of[0] = kLanes;
   }
   for (int i = 0; i < nsrc; ++i) {
     uint64_t* v = vals[i];
+    const int n = lanes_of[i];
     uint32_t width_i = widths[i] ? widths[i] : dst_dwords;
     if (sdwa && i < 2)
-      for (int l = 0; l < kLanes; ++l) v[l] = sdwa_select(v[l], in.src_sel[i], in.src_sext[i]);
+      for (int l = 0; l < n; ++l) v[l] = sdwa_select(v[l], in.src_sel[i], in.src_sext[i]);
     if ((op_sel >> i & 1) && width_i == 1)
-      for (int l = 0; l < kLanes; ++l) v[l] = v[l] >> 16 & 0xffff;
+      for (int l = 0; l < n; ++l) v[l] = v[l] >> 16 & 0xffff;
     if (has_mods && fp_op) {
       uint64_t sm = sign_mask(width_i, op.fp);
       uint64_t clear = (in.abs >> i & 1) ? ~sm : ~0ull, flip = (in.neg >> i & 1) ? sm : 0;
-      for (int l = 0; l < kLanes; ++l) v[l] = (v[l] & clear) ^ flip;
+      for (int l = 0; l < n; ++l) v[l] = (v[l] & clear) ^ flip;
     }
     if (fp_op && flush_in)
-      for (int l = 0; l < kLanes; ++l) v[l] = flush(v[l], op.fp, width_i);
+      for (int l = 0; l < n; ++l) v[l] = flush(v[l], op.fp, width_i);
   }
 
   alignas(64) uint64_t results[kLanes];
-  LaneBatch b{{vals[0], vals[1], vals[2]}, cond, write_mask, mode, in.literal, results, 0};
+  LaneBatch b{{vals[0], vals[1], vals[2]},
+              {lane_mask[0], lane_mask[1], lane_mask[2]},
+              cond,
+              write_mask,
+              mode,
+              in.literal,
+              results,
+              0,
+              vop.kind == ValuKind::kCarryOut || vop.kind == ValuKind::kCarryOnly};
   if (round) {
     static constexpr int kRound[] = {FE_TONEAREST, FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO};
     int old_round = std::fegetround();
@@ -293,9 +355,13 @@ Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux
         w.vgpr[dst + d][l] = static_cast<uint32_t>(r >> (32 * d));
     }
   } else {
-    for (uint64_t m = write_mask; m; m &= m - 1) {
-      int l = std::countr_zero(m);
-      result_bits |= (results[l] & 1) << l;
+    if (write_mask == ~0ull) {
+      for (int l = 0; l < kLanes; ++l) result_bits |= (results[l] & 1) << l;
+    } else {
+      for (uint64_t m = write_mask; m; m &= m - 1) {
+        int l = std::countr_zero(m);
+        result_bits |= (results[l] & 1) << l;
+      }
     }
   }
   if (vop.kind != ValuKind::kWrite) {
