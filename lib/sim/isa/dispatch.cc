@@ -185,6 +185,15 @@ void Runner::init_wave(Wave& w, const uint32_t wg[3], uint32_t wave_index, uint3
   const uint64_t lim_x = uint64_t{s_.grid_size[0]} - uint64_t{wg[0]} * sx;
   const uint64_t lim_y = uint64_t{s_.grid_size[1]} - uint64_t{wg[1]} * sy;
   const uint64_t lim_z = uint64_t{s_.grid_size[2]} - uint64_t{wg[2]} * s_.workgroup_size[2];
+  if (sx == group_threads_ && lim_y > 0 && lim_z > 0) {
+    // One-dimensional workgroups: lane l is work-item first_thread + l.
+    const uint64_t end =
+        std::min<uint64_t>({group_threads_, lim_x, uint64_t{first_thread} + kLanes});
+    const int n = end > first_thread ? static_cast<int>(end - first_thread) : 0;
+    for (int l = 0; l < n; ++l) w.vgpr[0][l] = first_thread + static_cast<uint32_t>(l);
+    w.set_exec(n == kLanes ? ~0ull : (1ull << n) - 1);
+    return;
+  }
   for (int l = 0; l < kLanes; ++l) {
     uint32_t t = first_thread + static_cast<uint32_t>(l);
     if (t >= group_threads_) break;

@@ -3,6 +3,7 @@
 // abs/neg, runs the per-lane function for active lanes, and writes results
 // with SDWA dst_sel, omod and clamp.
 
+#include <algorithm>
 #include <cfenv>
 #include <cstring>
 #include <string>
@@ -126,17 +127,19 @@ uint64_t output_mods(uint64_t v, const Instruction& in, uint32_t fp, uint32_t dw
 }
 
 // The narrow path (NarrowBatch) when the instruction is the plain case:
-// every lane active, 32-bit sources and destination, no DPP / SDWA / input
-// or output modifiers, no denormal flushing or rounding-mode change, a
-// VGPR result only. Returns false when the general driver must run.
+// every lane active, no DPP / SDWA / input or output modifiers, no
+// denormal flushing or rounding-mode change, a VGPR result (32 or 64 bits)
+// or a compare's bits. Returns false when the general driver must run.
 bool try_narrow(Wave& w, const Instruction& in, ExecContext& ctx, const ValuOp& vop) {
   const OpInfo& op = *in.op;
-  if (vop.kind != ValuKind::kWrite || op.dst != 1 || w.exec() != ~0ull) return false;
+  const bool compare = vop.kind == ValuKind::kCompare || vop.kind == ValuKind::kCompareX;
+  if ((vop.kind != ValuKind::kWrite && !compare) || w.exec() != ~0ull) return false;
+  if (!compare && (op.dst < 1 || op.dst > 2)) return false;
   if (in.encoding != Encoding::kNative && in.encoding != Encoding::kVop3) return false;
   if (op.format == Format::kVop3p || in.abs || in.neg || in.clamp || in.omod || in.op_sel)
     return false;
-  if (in.traits & (kTraitAccSrc0 | kTraitAccDst | kTraitMac | kTraitKeepHi16)) return false;
-  if (op.src0 > 1 || op.src1 > 1 || op.src2 > 1) return false;
+  if (in.traits & (kTraitAccSrc0 | kTraitAccDst | kTraitKeepHi16)) return false;
+  if (op.src0 > 2 || op.src1 > 2 || op.src2 > 2) return false;
   if (op.fp) {
     const uint32_t mode = w.mode;
     const uint32_t denorm = op.fp == 32 ? mode >> 4 & 3 : mode >> 6 & 3;
@@ -144,28 +147,53 @@ bool try_narrow(Wave& w, const Instruction& in, ExecContext& ctx, const ValuOp& 
     if (denorm != 3 || round != 0) return false;
   }
   const uint32_t nvgpr = static_cast<uint32_t>(w.vgpr.size());
-  if (in.dst >= nvgpr) return false;
   const uint8_t widths[3] = {op.src0, op.src1, op.src2};
-  uint32_t scalars[3] = {0, 0, 0};
+  bool wide = !compare && op.dst == 2;
+  // Absent sources and the high half of 32-bit ones read zeros.
+  static constexpr uint32_t kZeroRow[kLanes] = {};
+  alignas(64) uint32_t broadcast[3][2][kLanes];
   NarrowBatch b{};
   for (int i = 0; i < 3; ++i) {
-    b.s[i] = &scalars[i];
+    b.lo[i] = b.hi[i] = kZeroRow;
     if (!widths[i]) continue;
+    wide |= widths[i] == 2;
     const uint32_t code = in.src[i];
     if (code >= kSrcVgpr0) {
-      if (code - kSrcVgpr0 >= nvgpr) return false;
-      b.s[i] = w.vgpr[code - kSrcVgpr0].data();
-      b.lane_mask[i] = kLanes - 1;
+      const uint32_t r = code - kSrcVgpr0;
+      if (r + widths[i] > nvgpr) return false;
+      b.lo[i] = w.vgpr[r].data();
+      if (widths[i] == 2) b.hi[i] = w.vgpr[r + 1].data();
     } else {
-      scalars[i] = static_cast<uint32_t>(scalar_src(w, in, code, 1, op.fp, ctx.setup));
+      const uint64_t v = scalar_src(w, in, code, widths[i], op.fp, ctx.setup);
+      std::fill_n(broadcast[i][0], kLanes, static_cast<uint32_t>(v));
+      b.lo[i] = broadcast[i][0];
+      if (widths[i] == 2) {
+        std::fill_n(broadcast[i][1], kLanes, static_cast<uint32_t>(v >> 32));
+        b.hi[i] = broadcast[i][1];
+      }
     }
+  }
+  // v_fmac / v_mac accumulate into their destination: it is source 2.
+  if ((in.traits & kTraitMac) && !widths[2]) {
+    if (compare || in.dst + op.dst > nvgpr) return false;
+    b.lo[2] = w.vgpr[in.dst].data();
+    if (op.dst == 2) b.hi[2] = w.vgpr[in.dst + 1].data();
   }
   b.cond = (in.encoding == Encoding::kVop3 && (in.traits & kTraitCondSgpr)) ? w.sgpr64(in.src[2])
                                                                             : w.vcc();
   b.mode = w.mode;
   b.k = in.literal;
-  b.out = w.vgpr[in.dst].data();
-  vop.fn.narrow(b);
+  if (compare) {
+    (wide ? vop.fn.compare64 : vop.fn.compare32)(b);
+    const uint32_t sd = in.encoding == Encoding::kNative ? uint32_t{kSrcVccLo} : uint32_t{in.sdst};
+    w.set_sgpr64(sd, b.bits);
+    if (vop.kind == ValuKind::kCompareX) w.set_exec(b.bits);
+    return true;
+  }
+  if (in.dst + op.dst > nvgpr) return false;
+  b.out_lo = w.vgpr[in.dst].data();
+  b.out_hi = op.dst == 2 ? w.vgpr[in.dst + 1].data() : nullptr;
+  (wide ? vop.fn.narrow64 : vop.fn.narrow32)(b);
   return true;
 }
 
