@@ -351,15 +351,44 @@ Step exec_mubuf(Wave& w, const Instruction& in, ExecContext& ctx, const void* au
 Step exec_smem(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux) {
   const MemDesc& d = *static_cast<const MemDesc*>(aux);
   const OpInfo& op = *in.op;
-  if (op.src2 != 2 || d.atomic != AtomicOp::kNone) {
-    ctx.message = "SMEM buffer / atomic / scratch forms";
+  const bool buffer = op.src2 == 4;  // s_buffer_*: the base is a V#
+  if ((op.src2 != 2 && !buffer) || d.atomic != AtomicOp::kNone) {
+    ctx.message = "SMEM atomic / scratch forms";
     return Step::kUnsupported;
   }
-  uint64_t a = w.sgpr64(in.addr) & ~3ull;
-  if (in.imm) a += static_cast<uint64_t>(static_cast<int64_t>(in.offset));
-  if (!in.imm || in.soe) a += w.sreg[in.soffset & 127];
+  uint64_t off = 0;
+  if (in.imm) off += static_cast<uint64_t>(static_cast<int64_t>(in.offset));
+  if (!in.imm || in.soe) off += w.sreg[in.soffset & 127];
   uint32_t n = op.dst * 4;
   uint32_t buf[16];
+  if (buffer) {
+    // base = V# BASE_ADDRESS (48 bits), NUM_RECORDS in bytes. UNVERIFIED:
+    // dwords at or past NUM_RECORDS read 0 (scalar buffer loads are
+    // range-checked like MUBUF with stride 0); stores are not range-checked.
+    const uint32_t* v = &w.sreg[in.addr & 124];
+    const uint64_t base = v[0] | uint64_t{v[1] & 0xffff} << 32;
+    const uint64_t records = v[2];
+    const uint64_t at = (off & 0xffffffffull) & ~3ull;
+    if (d.store) {
+      MemResult r = ctx.mem.write(base + at, &w.sreg[in.dst & 127], n);
+      if (!r.ok) ctx.fault_va = r.fault_va;
+      return r.ok ? Step::kNext : Step::kFault;
+    }
+    const uint32_t in_range =
+        at >= records ? 0
+                      : static_cast<uint32_t>(std::min<uint64_t>(op.dst, (records - at + 3) / 4));
+    std::fill_n(buf, op.dst, 0u);
+    if (in_range) {
+      MemResult r = ctx.mem.read(base + at, buf, in_range * 4);
+      if (!r.ok) {
+        ctx.fault_va = r.fault_va;
+        return Step::kFault;
+      }
+    }
+    for (uint32_t i = 0; i < op.dst; ++i) w.sreg[(in.dst + i) & 127] = buf[i];
+    return Step::kNext;
+  }
+  uint64_t a = (w.sgpr64(in.addr) & ~3ull) + off;
   MemResult r = d.store ? ctx.mem.write(a, &w.sreg[in.dst & 127], n) : ctx.mem.read(a, buf, n);
   if (!r.ok) {
     ctx.fault_va = r.fault_va;
@@ -399,7 +428,9 @@ void add_mem_ops(SemanticsMap& m) {
           fn = exec_mubuf;
         break;
       case Format::kSmem:
-        if (n.starts_with("s_load_") || n.starts_with("s_store_")) fn = exec_smem;
+        if (n.starts_with("s_load_") || n.starts_with("s_store_") ||
+            n.starts_with("s_buffer_load_") || n.starts_with("s_buffer_store_"))
+          fn = exec_smem;
         break;
       case Format::kDs:
         fn = exec_ds;

@@ -176,9 +176,9 @@ TEST_F(IsaInst, IntegerClampSaturates) {
 }
 
 TEST_F(IsaInst, PackedClampIsNamedUnsupported) {
-  SnippetRun r = gfx942_.run("clamp_pk_add_u16_unsupported", {});
+  SnippetRun r = gfx942_.run("clamp_pk_mul_lo_u16_unsupported", {});
   EXPECT_EQ(r.outcome.kind, DispatchOutcome::Kind::kUnsupported) << r.outcome.describe();
-  EXPECT_NE(r.outcome.describe().find("v_pk_add_u16"), std::string::npos);
+  EXPECT_NE(r.outcome.describe().find("v_pk_mul_lo_u16"), std::string::npos);
 }
 
 TEST_F(IsaInst, DivScaleF64RescalesFarApartExponents) {
@@ -219,6 +219,36 @@ TEST_F(IsaInst, DivFmasF64UndoesTheScaleByTheQuotientsSize) {
   r = gfx942_.run("div_fmas_f64_rescales", {lo(a), hi(a), lo(b), hi(b)});
   ASSERT_TRUE(r.outcome.ok()) << r.outcome.describe();
   EXPECT_EQ(std::bit_cast<double>(r.lane0()), std::ldexp(std::fma(a, b, b), -128));
+}
+
+TEST_F(IsaInst, Vop3pClampSaturatesIntegerHalves) {
+  // Halves (hi, lo): (0xfff0, 0x7ff0) + (0x0020, 0x0020).
+  SnippetRun r = gfx942_.run("pk_clamp_int", {0xfff07ff0, 0x00200020});
+  ASSERT_TRUE(r.outcome.ok()) << r.outcome.describe();
+  for (uint32_t l = 0; l < 64; ++l) {
+    EXPECT_EQ(r.out[2 * l], 0xffff8010u) << l;      // u16: 65520 + 32 saturates, 32752 + 32 fits
+    EXPECT_EQ(r.out[2 * l + 1], 0x00107fffu) << l;  // i16: -16 + 32 fits, 32752 + 32 saturates
+  }
+}
+
+TEST_F(IsaInst, Vop3pClampLimitsFp16HalvesToZeroOne) {
+  // (1.0, 0.5) + (0.5, -0.25) = (1.5 -> 1.0, 0.25); (b - a) unsigned clamps at 0.
+  SnippetRun r = gfx942_.run("pk_clamp_f16", {0x3c003800, 0x3800b400});
+  ASSERT_TRUE(r.outcome.ok()) << r.outcome.describe();
+  EXPECT_EQ(r.out[0], 0x3c003400u);
+  EXPECT_EQ(r.out[1], 0x00007c00u);  // hi 0x3800 - 0x3c00 -> 0, lo 0xb400 - 0x3800
+}
+
+TEST_F(IsaInst, SBufferLoadReadsThroughAVSharpWithinNumRecords) {
+  SnippetRun r = gfx942_.run("sbuffer_load", {1024, 0x11111111, 0x22222222});
+  ASSERT_TRUE(r.outcome.ok()) << r.outcome.describe();
+  EXPECT_EQ(r.out[0], 0x11111111u);
+  EXPECT_EQ(r.out[1], 0x22222222u);
+  // NUM_RECORDS 772: the dword at 772 is out of range and reads 0.
+  r = gfx942_.run("sbuffer_load", {772, 0x11111111, 0x22222222});
+  ASSERT_TRUE(r.outcome.ok()) << r.outcome.describe();
+  EXPECT_EQ(r.out[0], 0x11111111u);
+  EXPECT_EQ(r.out[1], 0u);
 }
 
 TEST_F(IsaInst, Gfx90aScratchThroughMubuf) {
