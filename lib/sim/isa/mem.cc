@@ -235,12 +235,56 @@ bool wave_span_access(Wave& w, const Instruction& in, ExecContext& ctx, const Me
   return ctx.mem.write(lo, buf, n).ok;
 }
 
+// Every lane active and at the same private offset, whole dwords: dword i
+// of the 64 lanes is one row of the swizzled slot (lane l at +4l), exactly a
+// VGPR row, so each dword is one access. Returns whether it was done; a
+// fault leaves the per-lane path to name the first faulting lane.
+bool scratch_rows(Wave& w, ExecContext& ctx, uint64_t slot, uint64_t off, uint32_t reg,
+                  const MemDesc& d) {
+  const uint32_t dwords = d.bytes / 4;
+  if (d.bytes % 4 || off % 4 || d.sign || d.d16 || reg + dwords > w.vgpr.size()) return false;
+  for (uint32_t i = 0; i < dwords; ++i) {
+    const uint64_t va = slot + swizzle(0, off + 4 * i, kLanes);
+    uint32_t* row = w.vgpr[reg + i].data();
+    if (!(d.store ? ctx.mem.write(va, row, 4 * kLanes) : ctx.mem.read(va, row, 4 * kLanes)).ok)
+      return false;
+  }
+  return true;
+}
+
+// The private offset every lane of a SCRATCH / MUBUF-scratch access uses,
+// if it is the same for all 64 (vaddr unused, or equal in every lane).
+bool same_offset(const Wave& w, bool use_vaddr, uint32_t vaddr, uint64_t fixed, uint64_t* off) {
+  if (w.exec() != ~0ull) return false;
+  if (!use_vaddr) {
+    *off = fixed;
+    return true;
+  }
+  if (vaddr >= w.vgpr.size()) return false;
+  const uint32_t* v = w.vgpr[vaddr].data();
+  bool same = true;
+  for (int l = 1; l < kLanes; ++l) same &= v[l] == v[0];
+  *off = fixed + v[0];
+  return same;
+}
+
 Step exec_flat(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux) {
   const MemDesc& d = *static_cast<const MemDesc*>(aux);
   LaneMemory lm(w, ctx);
   uint64_t exec = w.exec();
   bool scratch = in.op->format == Format::kScratch;
   bool flat = in.op->format == Format::kFlat;
+  if (scratch && d.atomic == AtomicOp::kNone) {
+    const bool saddr = (in.saddr & 0x7f) != 0x7f;
+    const bool use_v = ctx.setup.target == kGfx942 ? in.sve : !saddr;
+    uint64_t fixed = static_cast<uint64_t>(static_cast<int64_t>(in.offset));
+    if (saddr) fixed += w.sreg[in.saddr & 127];
+    uint64_t off;
+    if (same_offset(w, use_v, in.addr, fixed, &off) &&
+        scratch_rows(w, ctx, w.sgpr64(kSrcFlatScratchLo), static_cast<uint32_t>(off),
+                     d.store ? in.data0 : in.vdst, d))
+      return Step::kNext;
+  }
   if (!scratch && d.atomic == AtomicOp::kNone && exec) {
     uint64_t addr[kLanes];
     bool global = true;
@@ -327,6 +371,12 @@ Step exec_mubuf(Wave& w, const Instruction& in, ExecContext& ctx, const void* au
   LaneMemory lm(w, ctx);
   uint64_t exec = w.exec();
   uint64_t soff = static_cast<uint32_t>(scalar_src(w, in, in.soffset, 1, 0, ctx.setup));
+  // The private segment V# (swizzled, lane = index, 64 per row): rows.
+  uint64_t row_off;
+  if (swizzle_en && add_tid && index_stride == kLanes && !in.idxen &&
+      same_offset(w, in.offen, in.addr, static_cast<uint32_t>(in.offset), &row_off) &&
+      scratch_rows(w, ctx, base + soff, row_off, in.data0, d))
+    return Step::kNext;
   for (int l = 0; l < kLanes; ++l) {
     if (!(exec >> l & 1)) continue;
     // With IDXEN and OFFEN both, vaddr holds the index and vaddr+1 the offset.
