@@ -148,11 +148,8 @@ AqlQueue& AqlQueue::dispatch(const KernelHandle& kernel, KernelArgs& args, const
                 " work-items is larger than the kernel's max_flat_workgroup_size " +
                 std::to_string(max_wg));
   }
-  if (kernel.descriptor.private_segment_fixed_size != 0) {
-    throw Error(what() +
-                ": the kernel uses scratch (private segment), which this queue's "
-                "amd_queue_t does not provide yet");
-  }
+  const uint32_t private_bytes = kernel.descriptor.private_segment_fixed_size;
+  if (private_bytes != 0 && !scratch_.fits(private_bytes)) grow_scratch(private_bytes);
   const uint64_t completion_va = signal_va(completion, "completion signal of a dispatch");
 
   args.fill_hidden(dims.grid, dims.workgroup, dims.dimensions);
@@ -169,11 +166,33 @@ AqlQueue& AqlQueue::dispatch(const KernelHandle& kernel, KernelArgs& args, const
     p.grid_size[d] = dims.grid[d];
   }
   p.group_segment_size = kernel.descriptor.group_segment_fixed_size;
+  p.private_segment_size = private_bytes;  // as ROCR: the descriptor's fixed size
   p.kernel_object = kernel.descriptor_va;
   p.kernarg_address = kernarg_va;
   p.completion_signal = completion_va;
   packets_.push_back(pkt::aql::kernel_dispatch(p));
   return *this;
+}
+
+void AqlQueue::grow_scratch(uint32_t lane_bytes) {
+  // The CP reads the scratch fields at each dispatch: packets already
+  // written run with the old backing, so drain them before replacing it.
+  if (!scratch_.empty()) finish();
+  scratch_.grow(device_, lane_bytes);
+  // amd_queue_t scratch fields [S-AMDQ], as ROCR's InitScratchSRD fills
+  // them; the location is the backing's VA because the driver never calls
+  // SET_SCRATCH_BACKING_VA (SH_HIDDEN_PRIVATE_BASE stays 0). UNVERIFIED:
+  // that the CP adds the two as 64-bit addresses.
+  std::vector<uint8_t> fields(amd_queue::kScratchWave64LaneByteSize + 4 -
+                              amd_queue::kComputeTmpringSize);
+  auto at = [&](uint64_t field) { return field - amd_queue::kComputeTmpringSize; };
+  put<uint32_t>(fields, at(amd_queue::kComputeTmpringSize), scratch_.tmpring_size());
+  for (int i = 0; i < 4; ++i)
+    put<uint32_t>(fields, at(amd_queue::kScratchResourceDescriptor) + 4 * i, scratch_.vsharp()[i]);
+  put<uint64_t>(fields, at(amd_queue::kScratchBackingMemoryLocation), scratch_.va());
+  put<uint64_t>(fields, at(amd_queue::kScratchBackingMemoryByteSize), scratch_.bytes_per_xcc());
+  put<uint32_t>(fields, at(amd_queue::kScratchWave64LaneByteSize), scratch_.lane_bytes());
+  control_.write(amd_queue::kComputeTmpringSize, fields);
 }
 
 AqlQueue& AqlQueue::barrier(const std::vector<const Signal*>& deps, const Signal* completion,

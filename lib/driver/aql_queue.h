@@ -9,7 +9,9 @@
 //
 // What AQL can do and how each call maps onto it:
 // - dispatch: a KERNEL_DISPATCH packet. Grids need not be a whole number of
-//   workgroups (the last one is partial), unlike PM4.
+//   workgroups (the last one is partial), unlike PM4. A kernel using
+//   scratch gets the queue's scratch backing through the amd_queue_t
+//   scratch fields, grown (after the queue drains) when it needs more.
 // - completion signals only *decrement* by one (Signal::wait_equal(0));
 //   barrier_and/or wait for dependency signals to reach 0.
 // - signal(s, v), wait(s, v) and timestamp(va) are timeline operations AQL
@@ -31,6 +33,7 @@
 #include "lib/driver/kernarg_arena.h"
 #include "lib/driver/program.h"
 #include "lib/driver/queue.h"
+#include "lib/driver/queue_scratch.h"
 #include "lib/driver/signal.h"
 #include "lib/pkt/aql_build.h"
 #include "lib/pkt/families.h"
@@ -47,6 +50,11 @@ inline constexpr uint64_t kId = 32;          // hsa_queue_t.id
 inline constexpr uint64_t kMaxCuId = 72;
 inline constexpr uint64_t kMaxWaveId = 76;
 inline constexpr uint64_t kReadDispatchIdFieldBaseByteOffset = 136;
+inline constexpr uint64_t kComputeTmpringSize = 140;
+inline constexpr uint64_t kScratchResourceDescriptor = 144;  // 4 dwords
+inline constexpr uint64_t kScratchBackingMemoryLocation = 160;
+inline constexpr uint64_t kScratchBackingMemoryByteSize = 168;  // per XCC (v2; debuggers)
+inline constexpr uint64_t kScratchWave64LaneByteSize = 176;
 inline constexpr uint64_t kQueueProperties = 180;
 inline constexpr uint32_t kTypeSingle = 1;  // HSA_QUEUE_TYPE_SINGLE
 inline constexpr uint32_t kFeatureKernelDispatch = 1;
@@ -75,6 +83,8 @@ class AqlQueue : public Queue {
   AqlQueue& wait(const Signal& signal, uint64_t value);
   /// Writes the 64-bit GPU clock to `va` once what precedes is done.
   AqlQueue& timestamp(uint64_t va);
+  /// The queue's scratch backing (empty until a kernel uses scratch).
+  const QueueScratch& scratch() const { return scratch_; }
   /// Submits what is pending and waits until the GPU has finished it.
   void finish(std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
@@ -98,6 +108,8 @@ class AqlQueue : public Queue {
  private:
   AqlQueue(Device& device, const QueueOptions& options);
   void init_amd_queue();
+  /// A scratch backing for `lane_bytes` per work-item, in the amd_queue_t.
+  void grow_scratch(uint32_t lane_bytes);
   KernargArena& arena();
   /// Appends a PM4-IB vendor packet that runs `ib` from the arena.
   void pm4_ib(const std::vector<uint32_t>& ib);
@@ -110,7 +122,8 @@ class AqlQueue : public Queue {
   pkt::Pm4Family family_;
   std::vector<pkt::aql::Packet> packets_;
   std::unique_ptr<KernargArena> arena_;
-  Signal progress_;  // the queue's own timeline: arena reuse, finish()
+  QueueScratch scratch_;  // grown for the largest private segment so far
+  Signal progress_;       // the queue's own timeline: arena reuse, finish()
   uint64_t ticket_ = 0;
 };
 

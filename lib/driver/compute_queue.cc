@@ -71,7 +71,7 @@ ComputeQueue::ShRegs ComputeQueue::resolve_sh_regs(pkt::Pm4Family family) {
   return ShRegs{addr("COMPUTE_PGM_LO"),          addr("COMPUTE_PGM_RSRC1"),
                 addr("COMPUTE_PGM_RSRC3"),       addr("COMPUTE_TMPRING_SIZE"),
                 addr("COMPUTE_RESOURCE_LIMITS"), addr("COMPUTE_USER_DATA_0"),
-                addr("COMPUTE_START_X")};
+                addr("COMPUTE_START_X"),         addr("COMPUTE_DISPATCH_SCRATCH_BASE_LO")};
 }
 
 void ComputeQueue::set_sh(uint32_t reg, std::span<const uint32_t> values) {
@@ -93,9 +93,11 @@ ComputeQueue& ComputeQueue::dispatch(const KernelHandle& kernel, KernelArgs& arg
     }
     groups[d] = n / wg;
   }
-  if (kernel.descriptor.private_segment_fixed_size != 0) {
-    throw Error("kernel " + kernel.name +
-                " uses scratch (private segment), which PM4 dispatch does not set up yet");
+  const uint32_t private_bytes = kernel.descriptor.private_segment_fixed_size;
+  if (private_bytes != 0 && !scratch_.fits(private_bytes)) {
+    // Earlier dispatches may still use the old backing: drain them first.
+    if (!scratch_.empty()) finish();
+    scratch_.grow(device_, private_bytes);
   }
   if (!kernargs_) {
     kernargs_ = std::make_unique<KernargArena>(device_, kKernargArenaBytes);
@@ -125,13 +127,21 @@ ComputeQueue& ComputeQueue::dispatch(const KernelHandle& kernel, KernelArgs& arg
 
   std::vector<uint32_t> user;
   uint16_t props = kernel.descriptor.kernel_code_properties;
-  if (props & kPrivateSegmentBuffer) user.insert(user.end(), 4, 0u);  // no scratch V#
+  const bool scratch = private_bytes != 0;
+  if (props & kPrivateSegmentBuffer) {
+    if (scratch)
+      user.insert(user.end(), scratch_.vsharp().begin(), scratch_.vsharp().end());
+    else
+      user.insert(user.end(), 4, 0u);
+  }
   if (props & kDispatchPtr) push64(user, packet_va);
   if (props & kQueuePtr) push64(user, control_.va());
   if (props & kKernargSegmentPtr) push64(user, kernarg_va);
   if (props & kDispatchId) push64(user, 0);
-  if (props & kFlatScratchInit) push64(user, 0);
-  if (props & kPrivateSegmentSize) user.push_back(0);
+  // GFX9 flat scratch init: the 64-bit address of the queue's backing; the
+  // kernel adds its wave's offset (AMDGPUUsage, initial kernel state).
+  if (props & kFlatScratchInit) push64(user, scratch ? scratch_.va() : 0);
+  if (props & kPrivateSegmentSize) user.push_back(scratch ? scratch_.lane_bytes() : 0);
   if (user.size() > 16) throw Error("kernel " + kernel.name + " asks for more than 16 user SGPRs");
 
   // Invalidate the shader caches so the kernel sees the CPU's writes.
@@ -153,7 +163,16 @@ ComputeQueue& ComputeQueue::dispatch(const KernelHandle& kernel, KernelArgs& arg
   const uint32_t rsrc3[] = {kernel.descriptor.compute_pgm_rsrc3};
   set_sh(regs_.rsrc3, rsrc3);
   const uint32_t zero[] = {0};
-  set_sh(regs_.tmpring_size, zero);
+  const uint32_t tmpring[] = {scratch ? scratch_.tmpring_size() : 0};
+  set_sh(regs_.tmpring_size, tmpring);
+  if (scratch) {
+    // Architected flat scratch (gfx942) starts here; UNVERIFIED that
+    // gfx90a ignores the register (its kernels use the user SGPRs).
+    // UNVERIFIED for several XCCs: each would need its own base (PRED_EXEC).
+    const uint64_t base = scratch_.va() >> 8;
+    const uint32_t base_regs[] = {static_cast<uint32_t>(base), static_cast<uint32_t>(base >> 32)};
+    set_sh(regs_.scratch_base_lo, base_regs);
+  }
   set_sh(regs_.resource_limits, zero);
   if (!user.empty()) set_sh(regs_.user_data_0, user);
   const uint32_t shape[] = {0, 0, 0, dims.workgroup[0], dims.workgroup[1], dims.workgroup[2]};

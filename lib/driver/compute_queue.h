@@ -8,6 +8,7 @@
 #include "lib/driver/kernarg_arena.h"
 #include "lib/driver/program.h"
 #include "lib/driver/queue.h"
+#include "lib/driver/queue_scratch.h"
 #include "lib/driver/signal.h"
 #include "lib/pkt/families.h"
 
@@ -37,8 +38,12 @@ class ComputeQueue : public Queue {
   /// Launches `kernel` with `args` (its hidden arguments filled for `dims`)
   /// the way the CP runs a kernel without AQL: COMPUTE_* registers, user
   /// SGPRs, DISPATCH_DIRECT, then a CS partial flush. The grid must be a
-  /// whole number of workgroups on PM4.
+  /// whole number of workgroups on PM4. A kernel using scratch gets the
+  /// queue's scratch backing (grown, after the queue drains, when it needs
+  /// more per work-item than the backing holds).
   ComputeQueue& dispatch(const KernelHandle& kernel, KernelArgs& args, const LaunchDims& dims);
+  /// The queue's scratch backing (empty until a kernel uses scratch).
+  const QueueScratch& scratch() const { return scratch_; }
   /// Submits what is pending and waits until the GPU has finished it.
   void finish(std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
@@ -48,14 +53,16 @@ class ComputeQueue : public Queue {
  private:
   ComputeQueue(Device& device, const QueueOptions& options);
   struct ShRegs {  // SET_SH_REG addresses of this queue's generation
-    uint32_t pgm_lo, rsrc1, rsrc3, tmpring_size, resource_limits, user_data_0, start_x;
+    uint32_t pgm_lo, rsrc1, rsrc3, tmpring_size, resource_limits, user_data_0, start_x,
+        scratch_base_lo;
   };
   static ShRegs resolve_sh_regs(pkt::Pm4Family family);
   void set_sh(uint32_t reg, std::span<const uint32_t> values);
   pkt::Pm4Family family_;
   ShRegs regs_;
   std::unique_ptr<KernargArena> kernargs_;
-  Signal progress_;  // the queue's own timeline: kernarg reuse, finish()
+  QueueScratch scratch_;  // grown for the largest private segment so far
+  Signal progress_;       // the queue's own timeline: kernarg reuse, finish()
   uint64_t ticket_ = 0;
 };
 

@@ -55,9 +55,12 @@ class Runner {
   struct Decoded {
     DecodeResult d;
     Semantics sem;
+    // The instruction after this one (pc + size), resolved on first use:
+    // straight-line code then runs without a PC lookup.
+    Decoded* next = nullptr;
   };
-  const Decoded& fetch(uint64_t pc);
-  const Decoded& decode_at(uint64_t pc);
+  Decoded& fetch(uint64_t pc);
+  Decoded& decode_at(uint64_t pc);
   void init_wave(Wave& w, const uint32_t wg[3], uint32_t wave_index, uint32_t first_thread);
   bool run_group(const uint32_t wg[3]);
   void stop(DispatchOutcome::Kind k, const Wave& w, const Instruction* in);
@@ -68,8 +71,8 @@ class Runner {
   ExecContext ctx_;
   // PCs from code_address on index a dense table (dword granule); others
   // (code before the entry point) go through a map.
-  std::vector<uint32_t> near_;  // (pc - code_address) / 4 -> decoded_ index + 1
-  std::unordered_map<uint64_t, uint32_t> far_;
+  std::vector<Decoded*> near_;  // (pc - code_address) / 4 -> decoded_ entry
+  std::unordered_map<uint64_t, Decoded*> far_;
   std::deque<Decoded> decoded_;
   DispatchOutcome out_;
   uint32_t vgprs_ = 0;
@@ -80,24 +83,24 @@ class Runner {
   Workgroup group_;
 };
 
-const Runner::Decoded& Runner::fetch(uint64_t pc) {
+Runner::Decoded& Runner::fetch(uint64_t pc) {
   uint64_t off = pc - s_.code_address;
   if (off < kNearBytes && (off & 3) == 0) {
     size_t i = static_cast<size_t>(off >> 2);
-    if (i < near_.size() && near_[i]) return decoded_[near_[i] - 1];
-    const Decoded& d = decode_at(pc);
-    if (i >= near_.size()) near_.resize(std::max(i + 1, near_.size() * 2), 0);
-    near_[i] = static_cast<uint32_t>(decoded_.size());
+    if (i < near_.size() && near_[i]) return *near_[i];
+    Decoded& d = decode_at(pc);
+    if (i >= near_.size()) near_.resize(std::max(i + 1, near_.size() * 2), nullptr);
+    near_[i] = &d;
     return d;
   }
   auto it = far_.find(pc);
-  if (it != far_.end()) return decoded_[it->second - 1];
-  const Decoded& d = decode_at(pc);
-  far_.emplace(pc, static_cast<uint32_t>(decoded_.size()));
+  if (it != far_.end()) return *it->second;
+  Decoded& d = decode_at(pc);
+  far_.emplace(pc, &d);
   return d;
 }
 
-const Runner::Decoded& Runner::decode_at(uint64_t pc) {
+Runner::Decoded& Runner::decode_at(uint64_t pc) {
   uint8_t bytes[12] = {};
   size_t n = 0;
   // Read as much of the 12 bytes as is mapped: an instruction at the end of
@@ -148,45 +151,66 @@ void Runner::init_wave(Wave& w, const uint32_t wg[3], uint32_t wave_index, uint3
     for (int i = 0; i < s_.user_sgpr_count_override && i < 16; ++i) push(s_.user_sgprs[i]);
   } else {
     uint16_t p = s_.kernel_code_properties;
-    if (p & 1) {  // private segment buffer V#: base 0 of the private aperture, swizzled
-      push64(0);
-      push(0xffffffff);
-      push(0x00e00000);  // UNVERIFIED: a V# word 3 with ADD_TID_ENABLE-style swizzle
-    }
+    if (p & 1)
+      for (uint32_t v : s_.scratch_vsharp) push(v);
     if (p & 2) push64(s_.dispatch_packet_address);
     if (p & 4) push64(s_.queue_address);
     if (p & 8) push64(s_.kernarg_address);
     if (p & 16) push64(s_.dispatch_id);
-    if (p & 32) push64(0);  // flat scratch init: offset 0 within the private aperture
+    if (p & 32) push64(s_.flat_scratch_init);
     if (p & 64) push(s_.private_segment_size);
   }
+  // The wave's scratch slot: waves of one workgroup run together, so wave
+  // i of each workgroup takes slot i. UNVERIFIED: how the SPI picks slots.
+  const uint64_t wave_offset = uint64_t{wave_index} * s_.scratch_wave_bytes;
   count = std::max(count, user);
   if (s_.rsrc2 >> 7 & 1) push(wg[0]);
   if (s_.rsrc2 >> 8 & 1) push(wg[1]);
   if (s_.rsrc2 >> 9 & 1) push(wg[2]);
-  if (s_.rsrc2 >> 10 & 1) push(waves_per_group_ - 1);  // UNVERIFIED workgroup info layout
-  if (s_.rsrc2 & 1) push(0);                           // private segment wave byte offset
+  if (s_.rsrc2 >> 10 & 1) push(waves_per_group_ - 1);          // UNVERIFIED workgroup info layout
+  if (s_.rsrc2 & 1) push(static_cast<uint32_t>(wave_offset));  // private segment wave byte offset
+  // Architected flat scratch (gfx942): the SPI sets FLAT_SCRATCH to the
+  // wave's slot; gfx90a kernels set it from flat scratch init themselves.
+  if (s_.target == kGfx942 && (s_.rsrc2 & 1))
+    w.set_sgpr64(kSrcFlatScratchLo, s_.scratch_base + wave_offset);
   // Work-items: x, y, z of each lane; lanes beyond the group are inactive.
   uint64_t exec = 0;
   uint32_t sx = s_.workgroup_size[0], sy = s_.workgroup_size[1];
   uint32_t tid_comp = s_.rsrc2 >> 11 & 3;
+  // The first lane's x, y, z, then stepped lane by lane (no division per lane).
+  uint32_t x = first_thread % sx, y = (first_thread / sx) % sy, z = first_thread / (sx * sy);
+  // Work-items of this workgroup inside the grid in each dimension.
+  // UNVERIFIED: a partial workgroup at the grid edge launches only the
+  // work-items inside the grid (AQL grid sizes need not divide evenly).
+  const uint64_t lim_x = uint64_t{s_.grid_size[0]} - uint64_t{wg[0]} * sx;
+  const uint64_t lim_y = uint64_t{s_.grid_size[1]} - uint64_t{wg[1]} * sy;
+  const uint64_t lim_z = uint64_t{s_.grid_size[2]} - uint64_t{wg[2]} * s_.workgroup_size[2];
+  if (sx == group_threads_ && lim_y > 0 && lim_z > 0) {
+    // One-dimensional workgroups: lane l is work-item first_thread + l.
+    const uint64_t end =
+        std::min<uint64_t>({group_threads_, lim_x, uint64_t{first_thread} + kLanes});
+    const int n = end > first_thread ? static_cast<int>(end - first_thread) : 0;
+    for (int l = 0; l < n; ++l) w.vgpr[0][l] = first_thread + static_cast<uint32_t>(l);
+    w.set_exec(n == kLanes ? ~0ull : (1ull << n) - 1);
+    return;
+  }
   for (int l = 0; l < kLanes; ++l) {
     uint32_t t = first_thread + static_cast<uint32_t>(l);
-    if (t >= group_threads_) continue;
-    uint32_t x = t % sx, y = (t / sx) % sy, z = t / (sx * sy);
-    // UNVERIFIED: a partial workgroup at the grid edge launches only the
-    // work-items inside the grid (AQL grid sizes need not divide evenly).
-    if (wg[0] * sx + x >= s_.grid_size[0] || wg[1] * sy + y >= s_.grid_size[1] ||
-        wg[2] * s_.workgroup_size[2] + z >= s_.grid_size[2])
-      continue;
-    exec |= 1ull << l;
-    // Packed work-item ids in v0 on gfx90a / gfx942.
-    uint32_t v = x | (tid_comp >= 1 ? y << 10 : 0) | (tid_comp >= 2 ? z << 20 : 0);
-    w.vgpr[0][l] = v;
+    if (t >= group_threads_) break;
+    if (x < lim_x && y < lim_y && z < lim_z) {
+      exec |= 1ull << l;
+      // Packed work-item ids in v0 on gfx90a / gfx942.
+      w.vgpr[0][l] = x | (tid_comp >= 1 ? y << 10 : 0) | (tid_comp >= 2 ? z << 20 : 0);
+    }
+    if (++x == sx) {
+      x = 0;
+      if (++y == sy) {
+        y = 0;
+        ++z;
+      }
+    }
   }
   w.set_exec(exec);
-  w.scratch_per_lane = s_.private_segment_size;
-  w.scratch.assign(static_cast<size_t>(s_.private_segment_size) * kLanes, 0);
 }
 
 bool Runner::run_group(const uint32_t wg[3]) {
@@ -200,8 +224,9 @@ bool Runner::run_group(const uint32_t wg[3]) {
       Wave& w = waves_[i];
       if (w.done || w.at_barrier) continue;
       any_running = true;
+      Decoded* dp = &fetch(w.pc);
       for (;;) {
-        const Decoded& d = fetch(w.pc);
+        const Decoded& d = *dp;
         if (d.d.status != DecodeStatus::kOk) {
           stop(DispatchOutcome::Kind::kIllegalInstruction, w, &d.d.inst);
           out_.message = d.d.status == DecodeStatus::kTruncated ? "instruction fetch outside memory"
@@ -225,9 +250,14 @@ bool Runner::run_group(const uint32_t wg[3]) {
         progressed = true;
         if (st == Step::kNext) {
           w.pc += in.size;
+          if (!dp->next) dp->next = &fetch(w.pc);
+          dp = dp->next;
           continue;
         }
-        if (st == Step::kJumped) continue;
+        if (st == Step::kJumped) {
+          dp = &fetch(w.pc);
+          continue;
+        }
         if (st == Step::kEnd) {
           w.done = true;
           break;
@@ -274,6 +304,19 @@ DispatchOutcome Runner::run() {
     return out_;
   }
   waves_per_group_ = (group_threads_ + kLanes - 1) / kLanes;
+  if ((s_.rsrc2 & 1) && s_.private_segment_size != 0) {
+    // The waves of a workgroup run together, each in its own slot.
+    if (s_.scratch_waves < waves_per_group_ ||
+        uint64_t{s_.scratch_wave_bytes} < uint64_t{s_.private_segment_size} * kLanes) {
+      out_.kind = DispatchOutcome::Kind::kBadDispatch;
+      out_.message = "scratch setup too small: " + std::to_string(s_.scratch_waves) +
+                     " wave slots of " + std::to_string(s_.scratch_wave_bytes) +
+                     " bytes for workgroups of " + std::to_string(waves_per_group_) +
+                     " waves using " + std::to_string(s_.private_segment_size) +
+                     " bytes per work-item";
+      return out_;
+    }
+  }
   // gfx90a / gfx942: VGPR granule of 8 in the unified file.
   vgprs_ = std::min<uint32_t>(((s_.rsrc1 & 0x3f) + 1) * 8, kMaxVgprs);
   waves_.resize(waves_per_group_);

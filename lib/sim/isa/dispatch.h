@@ -28,6 +28,16 @@ struct DispatchSetup {
   uint64_t dispatch_id = 0;
   uint32_t group_segment_size = 0;    // LDS bytes per workgroup (>= RSRC2.LDS_SIZE * 512 is used)
   uint32_t private_segment_size = 0;  // scratch bytes per work-item
+  // Scratch as the CP hands it to the waves. Wave slot k's backing starts at
+  // scratch_base + k * scratch_wave_bytes; lane-private bytes are
+  // interleaved per dword across the 64 lanes (scratch_swizzle). gfx942
+  // (architected flat scratch) gets FLAT_SCRATCH = its slot's address;
+  // gfx90a kernels build it from flat_scratch_init + the wave offset SGPR.
+  uint64_t scratch_base = 0;        // PM4: DISPATCH_SCRATCH_BASE; AQL: amd_queue_t
+  uint32_t scratch_wave_bytes = 0;  // TMPRING_SIZE.WAVESIZE * 1 KiB
+  uint32_t scratch_waves = 0;       // TMPRING_SIZE.WAVES: wave slots
+  uint32_t scratch_vsharp[4] = {};  // private segment buffer V# (user SGPRs)
+  uint64_t flat_scratch_init = 0;   // flat scratch init (user SGPRs, gfx90a)
   // Apertures as the KFD sets them (SH_MEM_BASES); FLAT addresses in them
   // reach LDS or scratch. The high 32 bits are what src_shared_base reads.
   uint64_t shared_aperture_base = 0x1000000000000ull;

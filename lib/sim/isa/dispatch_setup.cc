@@ -3,6 +3,7 @@
 #include "lib/sim/isa/dispatch_setup.h"
 
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 namespace amdrr::sim::isa {
@@ -81,6 +82,35 @@ std::optional<DispatchResult> setup_from_aql(const KernelDispatch& d, const Kern
   return check_segments(s);
 }
 
+std::optional<DispatchResult> setup_scratch_from_amd_queue(std::span<const uint8_t, 256> q,
+                                                           DispatchSetup& s) {
+  auto u32 = [&](size_t off) {
+    uint32_t v;
+    std::memcpy(&v, q.data() + off, 4);
+    return v;
+  };
+  // amd_queue_t [S-AMDQ]: compute_tmpring_size @140, scratch_resource_
+  // descriptor @144, scratch_backing_memory_location @160,
+  // scratch_wave64_lane_byte_size @176. UNVERIFIED: the CP adds the
+  // location to SH_HIDDEN_PRIVATE_BASE, which stays 0 unless the process
+  // calls SET_SCRATCH_BACKING_VA (amdrr's driver does not), so the location
+  // is the backing's GPU VA.
+  const uint32_t tmpring = u32(140);
+  for (int i = 0; i < 4; ++i) s.scratch_vsharp[i] = u32(144 + 4 * i);
+  s.scratch_base = u32(160) | uint64_t{u32(164)} << 32;
+  s.flat_scratch_init = s.scratch_base;
+  s.scratch_waves = tmpring & 0xfff;
+  s.scratch_wave_bytes = (tmpring >> 12 & 0x1fff) * 1024;
+  const uint32_t lane_bytes = u32(176);
+  if (s.private_segment_size > lane_bytes) {
+    return error("insufficient scratch: the dispatch uses " +
+                 std::to_string(s.private_segment_size) +
+                 " bytes per work-item, the queue's amd_queue_t provides " +
+                 std::to_string(lane_bytes) + " (scratch_wave64_lane_byte_size)");
+  }
+  return std::nullopt;
+}
+
 bool empty_register_dispatch(const ComputeRegisters& c) {
   return c.dim[0] == 0 || c.dim[1] == 0 || c.dim[2] == 0;
 }
@@ -137,6 +167,11 @@ std::optional<DispatchResult> setup_from_registers(const ComputeRegisters& c, Di
   // spread over 64 lanes, when RSRC2.SCRATCH_EN. UNVERIFIED: the slot is
   // split evenly per lane (the swizzled private segment).
   s.private_segment_size = (c.rsrc2 & 1) ? (c.tmpring_size >> 12 & 0x1fff) * 1024 / 64 : 0;
+  s.scratch_wave_bytes = (c.tmpring_size >> 12 & 0x1fff) * 1024;
+  s.scratch_waves = c.tmpring_size & 0xfff;
+  // Architected flat scratch (gfx942) starts at DISPATCH_SCRATCH_BASE;
+  // gfx90a kernels find their scratch through the user SGPRs instead.
+  s.scratch_base = (uint64_t{c.scratch_base_hi} << 32 | c.scratch_base_lo) << 8;
   return check_segments(s);
 }
 

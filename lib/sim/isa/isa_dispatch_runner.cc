@@ -79,6 +79,15 @@ DispatchResult IsaDispatchRunner::run(const KernelDispatch& d, sim::GpuMemory& m
       return r;
     }
     refused = setup_from_aql(d, KernelDescriptor::parse(bytes), s);
+    if (!refused && uses_scratch(s)) {
+      std::array<uint8_t, 256> amd_queue{};
+      if (auto f = mem.read(d.queue_va, amd_queue)) {
+        DispatchResult r = fail(DispatchResult::Kind::kVmFault, "reading the amd_queue_t");
+        r.fault = *f;
+        return r;
+      }
+      refused = setup_scratch_from_amd_queue(amd_queue, s);
+    }
   }
   if (refused) return *refused;
   last_ = run_dispatch(s, memory);

@@ -4,13 +4,11 @@
 // DISPATCH_DIRECT (COMPUTE_* registers) runs on run_dispatch, every access
 // through the queue's page table, write log and fault plan.
 //
-// Scratch (the private segment) is host-side: run_dispatch gives each wave
-// private_segment_size bytes per lane, zeroed, at offset 0 of the private
-// aperture, and drops them when the wave ends. The queue's scratch BO (AQL:
-// amd_queue_t.scratch_backing_memory_location; PM4: the V# in the user SGPRs
-// or COMPUTE_DISPATCH_SCRATCH_BASE) is never touched, so scratch traffic is
-// not in the write log. UNVERIFIED: the CP's scratch setup (wave slot
-// offsets, the private segment buffer V#) is assumed, not modelled.
+// Scratch (the private segment) lives in GPU memory as on hardware: each
+// wave's slot in the queue's scratch backing (PM4: COMPUTE_TMPRING_SIZE,
+// DISPATCH_SCRATCH_BASE and the user SGPRs the driver wrote; AQL: the
+// amd_queue_t scratch fields), so scratch traffic goes through the page
+// table and the write log, and a missing scratch setup is a VM fault.
 //
 // Called under the scheduler's lock: one dispatch at a time.
 

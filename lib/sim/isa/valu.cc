@@ -3,6 +3,7 @@
 // abs/neg, runs the per-lane function for active lanes, and writes results
 // with SDWA dst_sel, omod and clamp.
 
+#include <algorithm>
 #include <cfenv>
 #include <cstring>
 #include <string>
@@ -125,6 +126,77 @@ uint64_t output_mods(uint64_t v, const Instruction& in, uint32_t fp, uint32_t dw
   return v;
 }
 
+// The narrow path (NarrowBatch) when the instruction is the plain case:
+// every lane active, no DPP / SDWA / input or output modifiers, no
+// denormal flushing or rounding-mode change, a VGPR result (32 or 64 bits)
+// or a compare's bits. Returns false when the general driver must run.
+bool try_narrow(Wave& w, const Instruction& in, ExecContext& ctx, const ValuOp& vop) {
+  const OpInfo& op = *in.op;
+  const bool compare = vop.kind == ValuKind::kCompare || vop.kind == ValuKind::kCompareX;
+  if ((vop.kind != ValuKind::kWrite && !compare) || w.exec() != ~0ull) return false;
+  if (!compare && (op.dst < 1 || op.dst > 2)) return false;
+  if (in.encoding != Encoding::kNative && in.encoding != Encoding::kVop3) return false;
+  if (op.format == Format::kVop3p || in.abs || in.neg || in.clamp || in.omod || in.op_sel)
+    return false;
+  if (in.traits & (kTraitAccSrc0 | kTraitAccDst | kTraitKeepHi16)) return false;
+  if (op.src0 > 2 || op.src1 > 2 || op.src2 > 2) return false;
+  if (op.fp) {
+    const uint32_t mode = w.mode;
+    const uint32_t denorm = op.fp == 32 ? mode >> 4 & 3 : mode >> 6 & 3;
+    const uint32_t round = op.fp == 32 ? mode & 3 : mode >> 2 & 3;
+    if (denorm != 3 || round != 0) return false;
+  }
+  const uint32_t nvgpr = static_cast<uint32_t>(w.vgpr.size());
+  const uint8_t widths[3] = {op.src0, op.src1, op.src2};
+  bool wide = !compare && op.dst == 2;
+  // Absent sources and the high half of 32-bit ones read zeros.
+  static constexpr uint32_t kZeroRow[kLanes] = {};
+  alignas(64) uint32_t broadcast[3][2][kLanes];
+  NarrowBatch b{};
+  for (int i = 0; i < 3; ++i) {
+    b.lo[i] = b.hi[i] = kZeroRow;
+    if (!widths[i]) continue;
+    wide |= widths[i] == 2;
+    const uint32_t code = in.src[i];
+    if (code >= kSrcVgpr0) {
+      const uint32_t r = code - kSrcVgpr0;
+      if (r + widths[i] > nvgpr) return false;
+      b.lo[i] = w.vgpr[r].data();
+      if (widths[i] == 2) b.hi[i] = w.vgpr[r + 1].data();
+    } else {
+      const uint64_t v = scalar_src(w, in, code, widths[i], op.fp, ctx.setup);
+      std::fill_n(broadcast[i][0], kLanes, static_cast<uint32_t>(v));
+      b.lo[i] = broadcast[i][0];
+      if (widths[i] == 2) {
+        std::fill_n(broadcast[i][1], kLanes, static_cast<uint32_t>(v >> 32));
+        b.hi[i] = broadcast[i][1];
+      }
+    }
+  }
+  // v_fmac / v_mac accumulate into their destination: it is source 2.
+  if ((in.traits & kTraitMac) && !widths[2]) {
+    if (compare || in.dst + op.dst > nvgpr) return false;
+    b.lo[2] = w.vgpr[in.dst].data();
+    if (op.dst == 2) b.hi[2] = w.vgpr[in.dst + 1].data();
+  }
+  b.cond = (in.encoding == Encoding::kVop3 && (in.traits & kTraitCondSgpr)) ? w.sgpr64(in.src[2])
+                                                                            : w.vcc();
+  b.mode = w.mode;
+  b.k = in.literal;
+  if (compare) {
+    (wide ? vop.fn.compare64 : vop.fn.compare32)(b);
+    const uint32_t sd = in.encoding == Encoding::kNative ? uint32_t{kSrcVccLo} : uint32_t{in.sdst};
+    w.set_sgpr64(sd, b.bits);
+    if (vop.kind == ValuKind::kCompareX) w.set_exec(b.bits);
+    return true;
+  }
+  if (in.dst + op.dst > nvgpr) return false;
+  b.out_lo = w.vgpr[in.dst].data();
+  b.out_hi = op.dst == 2 ? w.vgpr[in.dst + 1].data() : nullptr;
+  (wide ? vop.fn.narrow64 : vop.fn.narrow32)(b);
+  return true;
+}
+
 }  // namespace
 
 Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux) {
@@ -133,23 +205,28 @@ Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux
   const uint8_t widths[3] = {op.src0, op.src1, op.src2};
   bool fp_op = op.fp != 0;
   bool has_mods = in.abs || in.neg;
-  BatchFn compute = vop.fn;
+  if (try_narrow(w, in, ctx, vop)) return Step::kNext;
+  BatchFn compute = vop.fn.wide;
   if (in.clamp && !fp_op) {
     if (!vop.clamped) {
       ctx.message = std::string("integer clamp (saturation) of ") + op.name;
       return Step::kUnsupported;
     }
-    compute = vop.clamped;
+    compute = vop.clamped.wide;
   }
   // VOP3 op_sel (GFX9 16-bit VOP3 ops): bits 0-2 pick the high half of a
   // 16-bit source, bit 3 writes the high half of the destination.
   uint8_t op_sel = op.format != Format::kVop3p ? in.op_sel : 0;
 
-  // Gather each source for every lane (inactive lanes are computed over but
-  // never written), then apply the input modifiers source by source.
+  // Gather each VGPR source for every lane (inactive lanes are computed
+  // over but never written); a scalar or absent source is one value
+  // (lane_mask 0), not a broadcast. Input modifiers apply source by source.
   alignas(64) uint64_t vals[3][kLanes];
+  uint32_t lane_mask[3] = {0, 0, 0};
+  int lanes_of[3] = {1, 1, 1};
   int nsrc = 0;
   for (int i = 0; i < 3; ++i) {
+    vals[i][0] = 0;
     if (!widths[i]) continue;
     nsrc = i + 1;
     uint32_t code = in.src[i];
@@ -160,6 +237,8 @@ Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux
         ctx.message = "VGPR beyond the allocation";
         return Step::kUnsupported;
       }
+      lane_mask[i] = kLanes - 1;
+      lanes_of[i] = kLanes;
       const uint32_t* lo = w.vgpr[r].data();
       if (widths[i] >= 2) {
         const uint32_t* hi = w.vgpr[r + 1].data();
@@ -168,11 +247,9 @@ Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux
         for (int l = 0; l < kLanes; ++l) vals[i][l] = lo[l];
       }
     } else {
-      uint64_t k = scalar_src(w, in, code, widths[i], op.fp, ctx.setup);
-      for (int l = 0; l < kLanes; ++l) vals[i][l] = k;
+      vals[i][0] = scalar_src(w, in, code, widths[i], op.fp, ctx.setup);
     }
   }
-  for (int i = nsrc; i < 3; ++i) std::memset(vals[i], 0, sizeof vals[i]);
   // Carry-in / condition source: vcc in the 32-bit encodings, an SGPR pair in VOP3.
   uint64_t cond = w.vcc();
   if (in.encoding == Encoding::kVop3 && (in.traits & kTraitCondSgpr)) cond = w.sgpr64(in.src[2]);
@@ -200,6 +277,8 @@ Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux
     const uint32_t* lo = w.vgpr[dst].data();
     const uint32_t* hi = dst_dwords >= 2 ? w.vgpr[dst + 1].data() : nullptr;
     for (int l = 0; l < kLanes; ++l) vals[2][l] = lo[l] | (hi ? uint64_t{hi[l]} << 32 : 0);
+    lane_mask[2] = kLanes - 1;
+    lanes_of[2] = kLanes;
     nsrc = 3;
   }
   if (dpp) {
@@ -219,29 +298,40 @@ Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux
       if (s < 0 || !(exec >> s & 1)) {
         if (!in.bound_ctrl) write_mask &= ~(1ull << l);
       } else {
-        moved[l] = vals[0][s];
+        moved[l] = vals[0][s & lane_mask[0]];
       }
     }
     std::memcpy(vals[0], moved, sizeof moved);
+    lane_mask[0] = kLanes - 1;
+    lanes_of[0] = kLanes;
   }
   for (int i = 0; i < nsrc; ++i) {
     uint64_t* v = vals[i];
+    const int n = lanes_of[i];
     uint32_t width_i = widths[i] ? widths[i] : dst_dwords;
     if (sdwa && i < 2)
-      for (int l = 0; l < kLanes; ++l) v[l] = sdwa_select(v[l], in.src_sel[i], in.src_sext[i]);
+      for (int l = 0; l < n; ++l) v[l] = sdwa_select(v[l], in.src_sel[i], in.src_sext[i]);
     if ((op_sel >> i & 1) && width_i == 1)
-      for (int l = 0; l < kLanes; ++l) v[l] = v[l] >> 16 & 0xffff;
+      for (int l = 0; l < n; ++l) v[l] = v[l] >> 16 & 0xffff;
     if (has_mods && fp_op) {
       uint64_t sm = sign_mask(width_i, op.fp);
       uint64_t clear = (in.abs >> i & 1) ? ~sm : ~0ull, flip = (in.neg >> i & 1) ? sm : 0;
-      for (int l = 0; l < kLanes; ++l) v[l] = (v[l] & clear) ^ flip;
+      for (int l = 0; l < n; ++l) v[l] = (v[l] & clear) ^ flip;
     }
     if (fp_op && flush_in)
-      for (int l = 0; l < kLanes; ++l) v[l] = flush(v[l], op.fp, width_i);
+      for (int l = 0; l < n; ++l) v[l] = flush(v[l], op.fp, width_i);
   }
 
   alignas(64) uint64_t results[kLanes];
-  LaneBatch b{{vals[0], vals[1], vals[2]}, cond, write_mask, mode, in.literal, results, 0};
+  LaneBatch b{{vals[0], vals[1], vals[2]},
+              {lane_mask[0], lane_mask[1], lane_mask[2]},
+              cond,
+              write_mask,
+              mode,
+              in.literal,
+              results,
+              0,
+              vop.kind == ValuKind::kCarryOut || vop.kind == ValuKind::kCarryOnly};
   if (round) {
     static constexpr int kRound[] = {FE_TONEAREST, FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO};
     int old_round = std::fegetround();
@@ -293,9 +383,13 @@ Step exec_valu(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux
         w.vgpr[dst + d][l] = static_cast<uint32_t>(r >> (32 * d));
     }
   } else {
-    for (uint64_t m = write_mask; m; m &= m - 1) {
-      int l = std::countr_zero(m);
-      result_bits |= (results[l] & 1) << l;
+    if (write_mask == ~0ull) {
+      for (int l = 0; l < kLanes; ++l) result_bits |= (results[l] & 1) << l;
+    } else {
+      for (uint64_t m = write_mask; m; m &= m - 1) {
+        int l = std::countr_zero(m);
+        result_bits |= (results[l] & 1) << l;
+      }
     }
   }
   if (vop.kind != ValuKind::kWrite) {

@@ -351,7 +351,7 @@ constexpr u64 s16(u64 v) {
 
 const struct {
   const char* name;
-  BatchFn sat;
+  LaneFns sat;
 } kSaturating[] = {
     {"v_add_u32", fn([](LaneArgs& a) -> u64 { return sat_u(u64{lo(a.s[0])} + lo(a.s[1]), ~0u); })},
     {"v_sub_u32",

@@ -1,7 +1,9 @@
 // VALU instructions that cross lanes or write SGPRs: v_readlane,
 // v_readfirstlane, v_writelane; and VOP3P packed math.
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "lib/sim/isa/operands.h"
 #include "lib/sim/isa/semantics.h"
@@ -38,24 +40,58 @@ Step writelane(Wave& w, const Instruction& in, ExecContext& ctx, const void*) {
 
 // VOP3P: each source's low or high half (op_sel / op_sel_hi) per result half.
 using PackedFn = uint64_t (*)(uint64_t, uint64_t, uint64_t);
+// What VOP3P clamp does to an op's result half: fp results clamp to
+// [0.0, 1.0] (NaN to 0, as the VOP3 output modifier here); integer add /
+// sub / mad saturate to the half's unsigned or signed range, computed on
+// zero- or sign-extended halves. UNVERIFIED: clamp on the other integer
+// ops (mul_lo, shifts, min/max) — they stop as unsupported.
+enum class PackedClamp : uint8_t { kNone, kFloat, kUnsigned, kSigned };
 struct PackedOp {
   PackedFn fn;
   uint32_t half_bits;  // 16 or 32
   uint32_t fp;
+  PackedClamp clamp = PackedClamp::kNone;
+  bool signed_halves = false;  // integer halves are sign-extended (i16 ops)
 };
 
 uint64_t hsign(uint32_t bits) {
   return 1ull << (bits - 1);
 }
 
+uint64_t clamp_half(uint64_t r, const PackedOp& p) {
+  const int64_t v = static_cast<int64_t>(r);
+  switch (p.clamp) {
+    case PackedClamp::kFloat:
+      if (p.half_bits == 16) {
+        float f = static_cast<float>(as_f16(r));
+        f = std::isnan(f) ? 0.0f : std::fmin(std::fmax(f, 0.0f), 1.0f);
+        return bits_of(static_cast<_Float16>(f));
+      } else {
+        float f = as_f32(r);
+        f = std::isnan(f) ? 0.0f : std::fmin(std::fmax(f, 0.0f), 1.0f);
+        return bits_of(f);
+      }
+    case PackedClamp::kUnsigned:
+      return static_cast<uint64_t>(std::clamp<int64_t>(v, 0, (int64_t{1} << p.half_bits) - 1));
+    case PackedClamp::kSigned: {
+      const int64_t lim = int64_t{1} << (p.half_bits - 1);
+      return static_cast<uint64_t>(std::clamp<int64_t>(v, -lim, lim - 1));
+    }
+    case PackedClamp::kNone:
+      break;
+  }
+  return r;
+}
+
 Step exec_vop3p(Wave& w, const Instruction& in, ExecContext& ctx, const void* aux) {
   const PackedOp& p = *static_cast<const PackedOp*>(aux);
   const OpInfo& op = *in.op;
   const uint8_t widths[3] = {op.src0, op.src1, op.src2};
-  if (in.clamp) {
-    ctx.message = "VOP3P clamp";
+  if (in.clamp && p.clamp == PackedClamp::kNone) {
+    ctx.message = std::string("VOP3P clamp of ") + op.name;
     return Step::kUnsupported;
   }
+  const bool sext = p.signed_halves;
   uint64_t exec = w.exec();
   uint64_t mask = p.half_bits == 32 ? 0xffffffffull : 0xffff;
   for (int l = 0; l < kLanes; ++l) {
@@ -86,8 +122,11 @@ Step exec_vop3p(Wave& w, const Instruction& in, ExecContext& ctx, const void* au
         s[i] = (full[i] >> (hi ? p.half_bits : 0)) & mask;
         bool neg = h == 0 ? (in.neg >> i & 1) : (in.neg_hi >> i & 1);
         if (neg && p.fp) s[i] ^= hsign(p.half_bits);
+        if (sext && (s[i] & hsign(p.half_bits))) s[i] |= ~mask;
       }
-      result |= (p.fn(s[0], s[1], s[2]) & mask) << (h * p.half_bits);
+      uint64_t r = p.fn(s[0], s[1], s[2]);
+      if (in.clamp) r = clamp_half(r, p);
+      result |= (r & mask) << (h * p.half_bits);
     }
     uint32_t d = in.dst;
     w.vgpr[d % w.vgpr.size()][l] = static_cast<uint32_t>(result);
@@ -144,35 +183,68 @@ float h(uint64_t v) {
   return static_cast<float>(as_f16(v));
 }
 
+constexpr PackedClamp kNone = PackedClamp::kNone, kFloat = PackedClamp::kFloat,
+                      kUnsigned = PackedClamp::kUnsigned, kSigned = PackedClamp::kSigned;
+
 const struct {
   const char* name;
   PackedOp op;
 } kPacked[] = {
-    {"v_pk_add_f16", {[](uint64_t a, uint64_t b, uint64_t) { return hb(h(a) + h(b)); }, 16, 16}},
-    {"v_pk_mul_f16", {[](uint64_t a, uint64_t b, uint64_t) { return hb(h(a) * h(b)); }, 16, 16}},
+    {"v_pk_add_f16",
+     {[](uint64_t a, uint64_t b, uint64_t) { return hb(h(a) + h(b)); }, 16, 16, kFloat}},
+    {"v_pk_mul_f16",
+     {[](uint64_t a, uint64_t b, uint64_t) { return hb(h(a) * h(b)); }, 16, 16, kFloat}},
     {"v_pk_fma_f16",
      {[](uint64_t a, uint64_t b, uint64_t c) {
         return bits_of(static_cast<_Float16>(std::fma(double{h(a)}, double{h(b)}, double{h(c)})));
       },
-      16, 16}},
+      16, 16, kFloat}},
     {"v_pk_min_f16",
-     {[](uint64_t a, uint64_t b, uint64_t) { return hb(std::fmin(h(a), h(b))); }, 16, 16}},
+     {[](uint64_t a, uint64_t b, uint64_t) { return hb(std::fmin(h(a), h(b))); }, 16, 16, kFloat}},
     {"v_pk_max_f16",
-     {[](uint64_t a, uint64_t b, uint64_t) { return hb(std::fmax(h(a), h(b))); }, 16, 16}},
-    {"v_pk_add_u16", {[](uint64_t a, uint64_t b, uint64_t) { return a + b; }, 16, 0}},
-    {"v_pk_sub_u16", {[](uint64_t a, uint64_t b, uint64_t) { return a - b; }, 16, 0}},
+     {[](uint64_t a, uint64_t b, uint64_t) { return hb(std::fmax(h(a), h(b))); }, 16, 16, kFloat}},
+    {"v_pk_add_u16", {[](uint64_t a, uint64_t b, uint64_t) { return a + b; }, 16, 0, kUnsigned}},
+    {"v_pk_sub_u16", {[](uint64_t a, uint64_t b, uint64_t) { return a - b; }, 16, 0, kUnsigned}},
+    {"v_pk_add_i16",
+     {[](uint64_t a, uint64_t b, uint64_t) { return a + b; }, 16, 0, kSigned, true}},
+    {"v_pk_sub_i16",
+     {[](uint64_t a, uint64_t b, uint64_t) { return a - b; }, 16, 0, kSigned, true}},
+    {"v_pk_mad_u16",
+     {[](uint64_t a, uint64_t b, uint64_t c) { return a * b + c; }, 16, 0, kUnsigned}},
+    {"v_pk_mad_i16",
+     {[](uint64_t a, uint64_t b, uint64_t c) { return a * b + c; }, 16, 0, kSigned, true}},
+    {"v_pk_max_u16", {[](uint64_t a, uint64_t b, uint64_t) { return std::max(a, b); }, 16, 0}},
+    {"v_pk_min_u16", {[](uint64_t a, uint64_t b, uint64_t) { return std::min(a, b); }, 16, 0}},
+    {"v_pk_max_i16",
+     {[](uint64_t a, uint64_t b, uint64_t) -> uint64_t {
+        return std::max(static_cast<int64_t>(a), static_cast<int64_t>(b));
+      },
+      16, 0, kNone, true}},
+    {"v_pk_min_i16",
+     {[](uint64_t a, uint64_t b, uint64_t) -> uint64_t {
+        return std::min(static_cast<int64_t>(a), static_cast<int64_t>(b));
+      },
+      16, 0, kNone, true}},
     {"v_pk_mul_lo_u16", {[](uint64_t a, uint64_t b, uint64_t) { return a * b; }, 16, 0}},
     {"v_pk_lshlrev_b16", {[](uint64_t a, uint64_t b, uint64_t) { return b << (a & 15); }, 16, 0}},
     {"v_pk_lshrrev_b16", {[](uint64_t a, uint64_t b, uint64_t) { return b >> (a & 15); }, 16, 0}},
+    // The shift count is the low 4 bits of a (zero-extended); b sign-extended.
+    {"v_pk_ashrrev_i16",
+     {[](uint64_t a, uint64_t b, uint64_t) -> uint64_t {
+        return static_cast<uint64_t>(static_cast<int64_t>(b) >> (a & 15));
+      },
+      16, 0, kNone, true}},
     {"v_pk_add_f32",
-     {[](uint64_t a, uint64_t b, uint64_t) { return bits_of(as_f32(a) + as_f32(b)); }, 32, 32}},
+     {[](uint64_t a, uint64_t b, uint64_t) { return bits_of(as_f32(a) + as_f32(b)); }, 32, 32,
+      kFloat}},
     {"v_pk_mul_f32",
-     {[](uint64_t a, uint64_t b, uint64_t) { return bits_of(as_f32(a) * as_f32(b)); }, 32, 32}},
+     {[](uint64_t a, uint64_t b, uint64_t) { return bits_of(as_f32(a) * as_f32(b)); }, 32, 32,
+      kFloat}},
     {"v_pk_fma_f32",
      {[](uint64_t a, uint64_t b, uint64_t c) {
         return bits_of(std::fma(as_f32(a), as_f32(b), as_f32(c)));
       },
-      32, 32}},
+      32, 32, kFloat}},
 };
 
 }  // namespace

@@ -34,8 +34,6 @@ struct Wave {
   uint32_t index = 0;         // wave within the workgroup
   bool done = false;
   bool at_barrier = false;
-  std::vector<uint8_t> scratch;  // per-lane private segments, lane-major
-  uint32_t scratch_per_lane = 0;
   Workgroup* group = nullptr;
 
   uint64_t exec() const { return sreg[kSrcExecLo] | uint64_t{sreg[kSrcExecHi]} << 32; }

@@ -62,7 +62,11 @@ TEST(KernelArgs, LaysOutArgumentsAndRefusesWrongSizes) {
   KernelHandle k = p.kernel("scale");
   Buffer out = dev.alloc(4096, Memory::kGtt);
   KernelArgs args(k);
-  args.set(0, out).set(1, out.va()).set(2, 1.5f).set(3, int32_t{7}).set(4, uint32_t{0});  // an LDS pointer: 32 bits
+  args.set(0, out)
+      .set(1, out.va())
+      .set(2, 1.5f)
+      .set(3, int32_t{7})
+      .set(4, uint32_t{0});  // an LDS pointer: 32 bits
   auto bytes = args.bytes();
   uint64_t va = 0;
   std::memcpy(&va, bytes.data(), 8);
@@ -70,7 +74,7 @@ TEST(KernelArgs, LaysOutArgumentsAndRefusesWrongSizes) {
   float factor = 0;
   std::memcpy(&factor, bytes.data() + 16, 4);
   EXPECT_EQ(factor, 1.5f);
-  EXPECT_THROW(args.set(2, 1.5), Error);      // a double for a float
+  EXPECT_THROW(args.set(2, 1.5), Error);         // a double for a float
   EXPECT_THROW(args.set(9, int32_t{0}), Error);  // no such argument
   KernelArgs partial(k);
   partial.set(0, out);

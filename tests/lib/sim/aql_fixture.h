@@ -54,7 +54,7 @@ class AqlFixture : public EngineFixture {
     const uint64_t index = a.next++;
     for (uint32_t i = 1; i < 16; ++i) a.dword(index, i) = p[i];
     if (publish) a.dword(index, 0) = p[0];
-    a.q.ptrs.at<uint64_t>(8) = a.next;  // write_dispatch_id
+    a.q.set_wptr(a.next);  // write_dispatch_id
     return index;
   }
   void ring(AqlQueue& a) { EXPECT_TRUE(kfd->write_doorbell(a.q.id, a.next - 1).ok()); }

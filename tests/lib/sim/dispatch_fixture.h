@@ -94,6 +94,32 @@ class DispatchFixture : public AqlFixture {
     return b;
   }
 
+  /// Scratch backing for dispatches of `k` in workgroups of `wg`, as a
+  /// driver sizes it: one slot per wave of a workgroup, 1 KiB granules.
+  struct Scratch {
+    uint64_t va = 0;
+    uint32_t lane_bytes = 0, tmpring = 0;
+    std::array<uint32_t, 4> vsharp{};  // private segment V# (swizzled, ADD_TID)
+  };
+  Scratch scratch_for(const code::Kernel& k, uint16_t wg) {
+    Scratch sc;
+    sc.lane_bytes = (k.descriptor.private_segment_fixed_size + 15) & ~15u;
+    const uint32_t waves = (wg + 63u) / 64u, wave_kib = (sc.lane_bytes * 64 + 1023) / 1024;
+    const uint32_t bytes = std::max(waves * wave_kib * 1024, 4096u);
+    sc.va = alloc(bytes).va;
+    sc.tmpring = waves | wave_kib << 12;
+    sc.vsharp = {static_cast<uint32_t>(sc.va), static_cast<uint32_t>(sc.va >> 32) | 1u << 31, bytes,
+                 3u << 21 | 1u << 23};
+    return sc;
+  }
+  /// Puts `sc` into the scratch fields of the AQL queue's amd_queue_t.
+  void give_scratch(AqlQueue& a, const Scratch& sc) {
+    a.q.ptrs.at<uint32_t>(140) = sc.tmpring;
+    for (int i = 0; i < 4; ++i) a.q.ptrs.at<uint32_t>(144 + 4 * i) = sc.vsharp[i];
+    a.q.ptrs.at<uint64_t>(160) = sc.va;
+    a.q.ptrs.at<uint32_t>(176) = sc.lane_bytes;
+  }
+
   isa::IsaDispatchRunner runner;
   code::CodeObject co;
   Buf image;

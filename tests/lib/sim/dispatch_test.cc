@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "lib/pkt/pm4_build.h"
@@ -44,8 +45,9 @@ class Dispatch : public ::testing::TestWithParam<std::string> {};
 // --- AQL ------------------------------------------------------------------
 
 AqlQueue aql_dispatch(DispatchFixture& f, Signals& s, const code::Kernel& k, const Buf& args,
-                      uint32_t grid, uint16_t wg) {
+                      uint32_t grid, uint16_t wg, bool scratch = true) {
   AqlQueue a = f.create_aql();
+  if (scratch) f.give_scratch(a, f.scratch_for(k, wg));  // -O0 code keeps its stack there
   s.init(0, 1);
   aql::KernelDispatch d;
   d.workgroup_size[0] = wg;
@@ -74,12 +76,15 @@ TEST_P(Dispatch, AqlVectorAddWritesTheSumAndDecrementsTheSignal) {
   EXPECT_EQ(s.value(0), 0);
   EXPECT_EQ(q.read_dispatch_id(), 1u);
   EXPECT_GT(f.runner.instructions(), 0u);
-  // The kernel's stores are in the write log as the queue's.
-  bool found = false;
+  // The kernel's stores are in the write log as the queue's (between its
+  // scratch traffic at -O0).
+  std::vector<bool> logged(n, false);
   for (const WrittenRange& w : f.sched->take_written()) {
-    found |= w.queue_id == q.q.id && w.va <= c.va && w.va + w.size >= c.va + 4ull * n;
+    if (w.queue_id != q.q.id) continue;
+    for (uint32_t i = 0; i < n; ++i)
+      logged[i] = logged[i] || (w.va <= c.va + 4ull * i && w.va + w.size >= c.va + 4ull * i + 4);
   }
-  EXPECT_TRUE(found);
+  EXPECT_EQ(std::count(logged.begin(), logged.end(), false), 0);
 }
 
 TEST_P(Dispatch, AqlSaxpy) {
@@ -157,7 +162,9 @@ std::vector<uint32_t> pm4_dispatch(DispatchFixture& f, const code::Kernel& k, co
     user.push_back(static_cast<uint32_t>(v >> 32));
   };
   const uint16_t p = kd.kernel_code_properties;
-  if (p & 1) user.insert(user.end(), 4, 0);  // private segment V# (no scratch used)
+  // Scratch as a GFX9 driver provides it (-O0 code keeps its stack there).
+  const DispatchFixture::Scratch sc = f.scratch_for(k, wg);
+  if (p & 1) user.insert(user.end(), sc.vsharp.begin(), sc.vsharp.end());
   if (p & 2) {
     // A dispatch packet for the kernel to read its sizes from.
     aql::KernelDispatch fake;
@@ -170,9 +177,9 @@ std::vector<uint32_t> pm4_dispatch(DispatchFixture& f, const code::Kernel& k, co
   }
   if (p & 4) push64(0);  // queue ptr
   if (p & 8) push64(args.va);
-  if (p & 16) push64(0);  // dispatch id
-  if (p & 32) push64(0);  // flat scratch init
-  if (p & 64) user.push_back(0);
+  if (p & 16) push64(0);      // dispatch id
+  if (p & 32) push64(sc.va);  // flat scratch init
+  if (p & 64) user.push_back(sc.lane_bytes);
   EXPECT_EQ(user.size(), kd.compute_pgm_rsrc2 >> 1 & 0x1f) << "user SGPR layout";
 
   const uint64_t code = f.code_va(k);
@@ -183,11 +190,10 @@ std::vector<uint32_t> pm4_dispatch(DispatchFixture& f, const code::Kernel& k, co
   pm4::set_sh_reg(dw, pm4::reg_addr(regs, "COMPUTE_PGM_RSRC1"), rsrc);
   pm4::set_sh_reg(dw, pm4::reg_addr(regs, "COMPUTE_PGM_RSRC3"),
                   std::array<uint32_t, 1>{kd.compute_pgm_rsrc3});
-  // Scratch as a GFX9 driver sizes it: WAVESIZE in 1 KiB per wave64, one
-  // wave slot (-O0 code keeps its stack there).
-  const uint32_t wavesize = (kd.private_segment_fixed_size * 64 + 1023) / 1024;
   pm4::set_sh_reg(dw, pm4::reg_addr(regs, "COMPUTE_TMPRING_SIZE"),
-                  std::array<uint32_t, 1>{1u | wavesize << 12});
+                  std::array<uint32_t, 1>{sc.tmpring});
+  const uint32_t base[2] = {static_cast<uint32_t>(sc.va >> 8), static_cast<uint32_t>(sc.va >> 40)};
+  pm4::set_sh_reg(dw, pm4::reg_addr(regs, "COMPUTE_DISPATCH_SCRATCH_BASE_LO"), base);
   // START_X..Z, then NUM_THREAD_X..Z.
   const uint32_t grid_regs[6] = {0, 0, 0, wg, 1, 1};
   pm4::set_sh_reg(dw, pm4::reg_addr(regs, "COMPUTE_START_X"), grid_regs);
@@ -234,6 +240,21 @@ TEST_P(Dispatch, Pm4StoreToUnmappedMemoryIsAVmFault) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Opt, Dispatch, ::testing::Values("O0", "O3"));
+
+TEST(DispatchSetup, AqlScratchKernelOnAQueueWithoutScratchIsRefused) {
+  // -O0 code keeps its stack in scratch; the amd_queue_t provides none, so
+  // the CP cannot launch it (ROCR would grow the queue's scratch first).
+  DispatchFixture f(code_object("O0"));
+  const code::Kernel& k = f.kernel("vadd");
+  ASSERT_GT(k.descriptor.private_segment_fixed_size, 0u);
+  Buf c = f.alloc(256);
+  Buf args = f.kernargs(k, DispatchFixture::Args().add(c.va).add(c.va).add(c.va).add(64u), 64, 64);
+  Signals s(f);
+  AqlQueue q = aql_dispatch(f, s, k, args, 64, 64, /*scratch=*/false);
+  const QueueOutcome o = f.outcome(q.q);
+  EXPECT_EQ(o.state, QueueState::kError) << o.message;
+  EXPECT_NE(o.message.find("insufficient scratch"), std::string::npos) << o.message;
+}
 
 TEST(DispatchSetup, Pm4StartOffsetWithoutForceStartIsUnsupported) {
   DispatchFixture f(code_object("O3"));

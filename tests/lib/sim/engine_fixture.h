@@ -32,10 +32,15 @@ struct TestQueue {
   uint32_t id = 0;
   kmd::QueueType type = kmd::QueueType::kCompute;
   Buf ring;
-  Buf ptrs;           // rptr at +0, wptr at +8
+  // rptr at +0, wptr at +8; AQL: an amd_queue_t (read_dispatch_id at
+  // +128, write_dispatch_id at +56), so the engines find its scratch fields.
+  Buf ptrs;
+  uint64_t rptr_off = 0, wptr_off = 8;
   uint64_t wptr = 0;  // in the queue's units
   uint32_t unit = 4;  // bytes per pointer unit
-  uint64_t rptr() { return ptrs.at<uint64_t>(0); }
+  uint64_t& rptr_ref() { return ptrs.at<uint64_t>(rptr_off); }
+  uint64_t rptr() { return rptr_ref(); }
+  void set_wptr(uint64_t v) { ptrs.at<uint64_t>(wptr_off) = v; }
 };
 
 class EngineFixture {
@@ -80,8 +85,12 @@ class EngineFixture {
     kmd::CreateQueueArgs a;
     a.ring_base_address = q.ring.va;
     a.ring_size = ring_bytes;
-    a.read_pointer_address = q.ptrs.va;
-    a.write_pointer_address = q.ptrs.va + 8;
+    if (type == kmd::QueueType::kComputeAql) {
+      q.rptr_off = 128;
+      q.wptr_off = 56;
+    }
+    a.read_pointer_address = q.ptrs.va + q.rptr_off;
+    a.write_pointer_address = q.ptrs.va + q.wptr_off;
     a.gpu_id = gpus[gpu];
     a.queue_type = type;
     if (!sdma) {
@@ -107,7 +116,7 @@ class EngineFixture {
     uint64_t pos = q.wptr * q.unit / 4;
     for (uint32_t v : dw) q.ring.at<uint32_t>((pos++ % ring_dwords) * 4) = v;
     q.wptr = pos * 4 / q.unit;
-    q.ptrs.at<uint64_t>(8) = q.wptr;
+    q.set_wptr(q.wptr);
   }
   void ring_doorbell(TestQueue& q) { EXPECT_TRUE(kfd->write_doorbell(q.id, q.wptr).ok()); }
   void submit(TestQueue& q, const std::vector<uint32_t>& dw) {

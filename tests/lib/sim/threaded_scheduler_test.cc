@@ -155,7 +155,7 @@ TEST(Threaded, RingWrapsAndWaitsForTheReadPointer) {
   for (uint32_t i = 1; i <= kPackets; ++i) {
     // Room for one packet: the ring holds 256 dwords.
     ASSERT_TRUE(spin_until(f, [&] {
-      const uint64_t r = std::atomic_ref<uint64_t>(q.ptrs.at<uint64_t>(0)).load();
+      const uint64_t r = std::atomic_ref<uint64_t>(q.rptr_ref()).load();
       return q.wptr + 5 - r <= 256;
     }));
     std::vector<uint32_t> dw;

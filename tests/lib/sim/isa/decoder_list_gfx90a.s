@@ -23,3 +23,6 @@ v_accvgpr_write_b32 a0, v0
 v_pk_fma_f32 v[0:1], v[2:3], v[4:5], v[6:7]
 v_mov_b32_dpp v1, v2 row_newbcast:1 row_mask:0xf bank_mask:0xf
 s_endpgm
+s_buffer_load_dwordx4 s[8:11], s[4:7], 0x20
+v_pk_add_u16 v1, v2, v3 clamp
+v_pk_mul_f32 v[0:1], v[2:3], v[4:5] clamp

@@ -146,6 +146,10 @@ s_load_dword s1, s[2:3], 0x10 glc
 s_load_dword s1, s[2:3], s4
 s_load_dword s1, s[2:3], s4 offset:0x10
 s_buffer_load_dword s1, s[4:7], 0x10
+s_buffer_load_dwordx2 s[2:3], s[4:7], s12
+s_buffer_load_dwordx4 s[8:11], s[4:7], 0x20
+s_buffer_load_dwordx8 s[8:15], s[4:7], 0x40
+s_buffer_load_dwordx16 s[16:31], s[4:7], s2
 s_store_dword s1, s[2:3], 0x8
 s_memtime s[0:1]
 s_memrealtime s[0:1]
@@ -349,6 +353,17 @@ v_pk_add_u16 v1, v2, v3
 v_pk_fma_f32 v[0:1], v[2:3], v[4:5], v[6:7]
 v_pk_mul_f32 v[0:1], v[2:3], v[4:5]
 v_pk_add_f32 v[0:1], v[2:3], v[4:5]
+v_pk_add_u16 v1, v2, v3 clamp
+v_pk_sub_u16 v1, v2, v3 clamp
+v_pk_add_i16 v1, v2, v3 clamp
+v_pk_sub_i16 v1, v2, v3 clamp
+v_pk_mad_u16 v1, v2, v3, v4 clamp
+v_pk_mad_i16 v1, v2, v3, v4
+v_pk_max_i16 v1, v2, v3
+v_pk_min_u16 v1, v2, v3
+v_pk_ashrrev_i16 v1, v2, v3
+v_pk_add_f16 v1, v2, v3 clamp
+v_pk_fma_f32 v[0:1], v[2:3], v[4:5], v[6:7] clamp
 v_pk_mov_b32 v[0:1], v[2:3], v[4:5] op_sel:[0,1]
 v_accvgpr_read_b32 v0, a0
 v_accvgpr_write_b32 a0, v0

@@ -41,11 +41,12 @@ std::map<std::string, std::vector<uint8_t>> read_snippets(const std::string& pat
   return out;
 }
 
-constexpr uint64_t kCode = 0x10000000, kOut = 0x20000000;
+constexpr uint64_t kCode = 0x10000000, kOut = 0x20000000, kScratch = 0x30000000;
 
 struct SnippetRun {
   DispatchOutcome outcome;
-  std::vector<uint32_t> out;  // 4 dwords per lane
+  std::vector<uint32_t> out;      // 4 dwords per lane
+  std::vector<uint32_t> scratch;  // the scratch backing at kScratch, if any
   uint64_t lane0() const { return out[0] | uint64_t{out[1]} << 32; }
 };
 
@@ -76,7 +77,12 @@ class Snippets {
     s.user_sgprs[0] = static_cast<uint32_t>(kOut);
     s.user_sgprs[1] = static_cast<uint32_t>(kOut >> 32);
     for (size_t i = 0; i < inputs.size() && i < 14; ++i) s.user_sgprs[2 + i] = inputs[i];
+    if (scratch) mem.map(kScratch, scratch * 64);
     r.outcome = run_dispatch(s, mem);
+    if (scratch) {
+      r.scratch.resize(scratch * 16);
+      EXPECT_TRUE(mem.read(kScratch, r.scratch.data(), scratch * 64).ok);
+    }
     r.out.resize(64 * 4);
     EXPECT_TRUE(mem.read(kOut, r.out.data(), r.out.size() * 4).ok);
     return r;
@@ -170,9 +176,9 @@ TEST_F(IsaInst, IntegerClampSaturates) {
 }
 
 TEST_F(IsaInst, PackedClampIsNamedUnsupported) {
-  SnippetRun r = gfx942_.run("clamp_pk_add_u16_unsupported", {});
+  SnippetRun r = gfx942_.run("clamp_pk_mul_lo_u16_unsupported", {});
   EXPECT_EQ(r.outcome.kind, DispatchOutcome::Kind::kUnsupported) << r.outcome.describe();
-  EXPECT_NE(r.outcome.describe().find("v_pk_add_u16"), std::string::npos);
+  EXPECT_NE(r.outcome.describe().find("v_pk_mul_lo_u16"), std::string::npos);
 }
 
 TEST_F(IsaInst, DivScaleF64RescalesFarApartExponents) {
@@ -215,13 +221,52 @@ TEST_F(IsaInst, DivFmasF64UndoesTheScaleByTheQuotientsSize) {
   EXPECT_EQ(std::bit_cast<double>(r.lane0()), std::ldexp(std::fma(a, b, b), -128));
 }
 
+TEST_F(IsaInst, Vop3pClampSaturatesIntegerHalves) {
+  // Halves (hi, lo): (0xfff0, 0x7ff0) + (0x0020, 0x0020).
+  SnippetRun r = gfx942_.run("pk_clamp_int", {0xfff07ff0, 0x00200020});
+  ASSERT_TRUE(r.outcome.ok()) << r.outcome.describe();
+  for (uint32_t l = 0; l < 64; ++l) {
+    EXPECT_EQ(r.out[2 * l], 0xffff8010u) << l;      // u16: 65520 + 32 saturates, 32752 + 32 fits
+    EXPECT_EQ(r.out[2 * l + 1], 0x00107fffu) << l;  // i16: -16 + 32 fits, 32752 + 32 saturates
+  }
+}
+
+TEST_F(IsaInst, Vop3pClampLimitsFp16HalvesToZeroOne) {
+  // (1.0, 0.5) + (0.5, -0.25) = (1.5 -> 1.0, 0.25); (b - a) unsigned clamps at 0.
+  SnippetRun r = gfx942_.run("pk_clamp_f16", {0x3c003800, 0x3800b400});
+  ASSERT_TRUE(r.outcome.ok()) << r.outcome.describe();
+  EXPECT_EQ(r.out[0], 0x3c003400u);
+  EXPECT_EQ(r.out[1], 0x00007c00u);  // hi 0x3800 - 0x3c00 -> 0, lo 0xb400 - 0x3800
+}
+
+TEST_F(IsaInst, SBufferLoadReadsThroughAVSharpWithinNumRecords) {
+  SnippetRun r = gfx942_.run("sbuffer_load", {1024, 0x11111111, 0x22222222});
+  ASSERT_TRUE(r.outcome.ok()) << r.outcome.describe();
+  EXPECT_EQ(r.out[0], 0x11111111u);
+  EXPECT_EQ(r.out[1], 0x22222222u);
+  // NUM_RECORDS 772: the dword at 772 is out of range and reads 0.
+  r = gfx942_.run("sbuffer_load", {772, 0x11111111, 0x22222222});
+  ASSERT_TRUE(r.outcome.ok()) << r.outcome.describe();
+  EXPECT_EQ(r.out[0], 0x11111111u);
+  EXPECT_EQ(r.out[1], 0u);
+}
+
 TEST_F(IsaInst, Gfx90aScratchThroughMubuf) {
-  // Two dwords per lane at offsets 8 and 12 of the lane's private segment.
-  SnippetRun r = gfx90a_.run("mubuf_scratch", {0x1234, 0x100}, 64);
+  // Two dwords per lane at offsets 8 and 12 of the lane's private segment,
+  // through a private segment V# at kScratch (SWIZZLE_ENABLE, INDEX_STRIDE
+  // 64, ADD_TID_ENABLE) with a wave offset of 256 bytes in s12.
+  const uint32_t vsharp[4] = {static_cast<uint32_t>(kScratch), 1u << 31, 64 * 64,
+                              3u << 21 | 1u << 23};
+  SnippetRun r =
+      gfx90a_.run("mubuf_scratch",
+                  {0x1234, 0x100, 0, 0, 0, 0, vsharp[0], vsharp[1], vsharp[2], vsharp[3], 256}, 64);
   ASSERT_TRUE(r.outcome.ok()) << r.outcome.describe();
   for (uint32_t l = 0; l < 64; ++l) {
     EXPECT_EQ(r.out[2 * l], 0x100 + l) << l;
     EXPECT_EQ(r.out[2 * l + 1], 0x1234u) << l;
+    // Dword k of lane l lives at wave offset + k * 256 + l * 4.
+    EXPECT_EQ(r.scratch[(256 + 3 * 256) / 4 + l], 0x100 + l) << l;
+    EXPECT_EQ(r.scratch[(256 + 2 * 256) / 4 + l], 0x1234u) << l;
   }
 }
 

@@ -96,10 +96,27 @@ class KernelRunner {
       s.grid_size[d] = grid[d];
       s.workgroup_size[d] = wg[d];
     }
+    if (s.private_segment_size) give_scratch(s, uint32_t{wg[0]} * wg[1] * wg[2]);
     return run_dispatch(s, mem_);
   }
 
+  /// Scratch backing as a driver provides it: one slot per wave of a
+  /// workgroup, 1 KiB granules, and the private segment V# over it
+  /// (SWIZZLE_ENABLE, INDEX_STRIDE 64, ADD_TID_ENABLE).
+  void give_scratch(DispatchSetup& s, uint32_t group_threads) {
+    s.scratch_waves = (group_threads + 63) / 64;
+    s.scratch_wave_bytes = (s.private_segment_size * 64 + 1023) & ~1023u;
+    s.scratch_base = kScratchBase;
+    mem_.map(kScratchBase, uint64_t{s.scratch_waves} * s.scratch_wave_bytes);
+    s.flat_scratch_init = kScratchBase;
+    s.scratch_vsharp[0] = static_cast<uint32_t>(kScratchBase);
+    s.scratch_vsharp[1] = static_cast<uint32_t>(kScratchBase >> 32) | 1u << 31;
+    s.scratch_vsharp[2] = s.scratch_waves * s.scratch_wave_bytes;
+    s.scratch_vsharp[3] = 3u << 21 | 1u << 23;
+  }
+
  private:
+  static constexpr uint64_t kScratchBase = 0x7e0000000000ull;
   static constexpr uint64_t kImageBase = 0x7f0000000000ull;
   Target target_;
   HostGpuMemory mem_;

@@ -95,8 +95,9 @@ clamp_mad_u32_u24:
   v_lshlrev_b32 v1, 3, v0
   global_store_dwordx2 v1, v[2:3], s[0:1]
   s_endpgm
-clamp_pk_add_u16_unsupported:
-  v_pk_add_u16 v2, v4, v5 clamp
+// Clamp on a packed multiply-low: UNVERIFIED semantics, so unsupported.
+clamp_pk_mul_lo_u16_unsupported:
+  v_pk_mul_lo_u16 v2, v4, v5 clamp
   s_endpgm
 div_scale_f64_far_exponents:
   v_mov_b32 v4, s2
@@ -127,6 +128,44 @@ div_fmas_f64_rescales:
   v_mov_b32 v7, s5
   s_mov_b64 vcc, -1
   v_div_fmas_f64 v[2:3], v[4:5], v[6:7], v[6:7]
+  v_lshlrev_b32 v1, 3, v0
+  global_store_dwordx2 v1, v[2:3], s[0:1]
+  s_endpgm
+// VOP3P clamp: integer halves saturate (unsigned / signed).
+pk_clamp_int:
+  v_mov_b32 v4, s2
+  v_mov_b32 v5, s3
+  v_pk_add_u16 v2, v4, v5 clamp
+  v_pk_add_i16 v3, v4, v5 clamp
+  v_lshlrev_b32 v1, 3, v0
+  global_store_dwordx2 v1, v[2:3], s[0:1]
+  s_endpgm
+// VOP3P clamp: fp16 halves to [0, 1]; unsigned subtraction stops at 0.
+pk_clamp_f16:
+  v_mov_b32 v4, s2
+  v_mov_b32 v5, s3
+  v_pk_add_f16 v2, v4, v5 clamp
+  v_pk_sub_u16 v3, v5, v4 clamp
+  v_lshlrev_b32 v1, 3, v0
+  global_store_dwordx2 v1, v[2:3], s[0:1]
+  s_endpgm
+// s_buffer_load through a V# over the output buffer (NUM_RECORDS = s2):
+// dwords at out + 768 and + 772, written first by the wave.
+sbuffer_load:
+  v_mov_b32 v1, 0
+  v_mov_b32 v2, s3
+  v_mov_b32 v3, s4
+  global_store_dwordx2 v1, v[2:3], s[0:1] offset:768
+  s_waitcnt vmcnt(0)
+  s_mov_b32 s8, s0
+  s_and_b32 s9, s1, 0xffff
+  s_mov_b32 s10, s2
+  s_mov_b32 s11, 0
+  s_movk_i32 s12, 0x300
+  s_buffer_load_dwordx2 s[6:7], s[8:11], s12
+  s_waitcnt lgkmcnt(0)
+  v_mov_b32 v2, s6
+  v_mov_b32 v3, s7
   v_lshlrev_b32 v1, 3, v0
   global_store_dwordx2 v1, v[2:3], s[0:1]
   s_endpgm
