@@ -62,6 +62,7 @@ bool AddressSpace::reserve(std::vector<VaRange> ranges, const std::vector<VaRang
     if (got == MAP_FAILED || got != want) {
       const int err = errno;
       if (got != MAP_FAILED) ::munmap(got, r.size);  // a kernel without NOREPLACE
+      collided_ = err == EEXIST || got != MAP_FAILED;
       *error = "VA range " + hex_range(r.begin, r.end()) + " is already taken in this process (" +
                std::strerror(err) + ")";
       return false;

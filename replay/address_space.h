@@ -31,6 +31,9 @@ class AddressSpace {
   /// outside them or already taken.
   bool reserve(std::vector<VaRange> ranges, const std::vector<VaRange>& apertures,
                std::string* error);
+  /// True when the last reserve() failed because a range was already taken
+  /// (a re-execution without address-space randomisation may free it).
+  bool collided() const { return collided_; }
   /// True if [va, va + size) is inside a reservation.
   bool reserved(uint64_t va, uint64_t size) const;
 
@@ -46,6 +49,7 @@ class AddressSpace {
   static bool inside(const std::map<uint64_t, uint64_t>& ranges, uint64_t va, uint64_t size);
   std::map<uint64_t, uint64_t> reservations_;  // begin -> size
   std::map<uint64_t, uint64_t> mappings_;      // begin -> size
+  bool collided_ = false;
 };
 
 }  // namespace amdrr::replay
