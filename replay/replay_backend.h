@@ -29,6 +29,8 @@ class ReplayBackend {
   virtual bool built_from_trace() const = 0;
   /// How many times slower than `recorded` this backend runs the same work.
   virtual double slowdown(schema::Backend recorded) const = 0;
+  /// True when ALLOC reserves the BO's CPU address range (LinuxKfd does).
+  virtual bool reserves_bo_va() const = 0;
 };
 
 /// Makes the backend for a trace; nullptr with a message when it cannot.
@@ -52,6 +54,7 @@ class KmdBackend final : public ReplayBackend {
   const char* name() const override { return "kfd"; }
   bool built_from_trace() const override { return false; }
   double slowdown(schema::Backend recorded) const override;
+  bool reserves_bo_va() const override { return true; }
 
  private:
   std::shared_ptr<void> keep_alive_;

@@ -75,6 +75,9 @@ void Replayer::replay_call(format::KmdCallOf<Op>& call, int32_t recorded_errno) 
         return stop(Verdict::kCannotReplay, error);
       }
     }
+    if (options_.backend_reserves_bo_va && !(a.flags & kmd::alloc_flags::kUserptr)) {
+      space_.hand_over(a.va_addr, a.size);
+    }
     auto r = kmd_.alloc_memory_of_gpu(args);
     check_errno(recorded_errno, errno_of(r));
     if (r.ok() && call.result) {
@@ -197,6 +200,10 @@ void Replayer::replay_call(format::KmdCallOf<Op>& call, int32_t recorded_errno) 
     auto r = kmd_.wait_events(a.view());
     check_errno(recorded_errno, errno_of(r));
     check_exceptions(a.events);
+    // A wait that completed at capture but times out here is no verdict by
+    // itself: events are flags, so with threads two signals may merge into
+    // one wake-up. The CPU waits on memory that follow decide (a hang there).
+    last_wait_timed_out_ = r.ok() && *r == kmd::WaitResult::kTimeout;
   } else {
     stop(Verdict::kCannotReplay,
          std::string("replay cannot re-issue ") + format::kmd_op_name(Op) + " calls");

@@ -47,6 +47,9 @@ struct ReplayOptions {
   /// with this label on; everything before is replayed without comparing.
   std::string from_label;
   ReplayLimits limits;
+  /// The backend reserves a host-visible BO's address itself at ALLOC
+  /// (LinuxKfd): the replay hands its reservation of that range over first.
+  bool backend_reserves_bo_va = false;
   /// Called now and then with (records replayed, records in the trace).
   std::function<void(uint64_t, uint64_t)> progress;
 };

@@ -106,6 +106,7 @@ ReplayResult replay_trace(const std::string& path, const ReplayTraceOptions& opt
   ReplayOptions replay_options = options;
   if (options.timeout_ms) replay_options.timeout.fixed_ms = options.timeout_ms;
   replay_options.timeout.slowdown = backend->slowdown(reader->header().getBackend());
+  replay_options.backend_reserves_bo_va = backend->reserves_bo_va();
   Replayer replayer(*reader, backend->kmd(), space, backend->engines(), std::move(replay_options),
                     scan.records);
   return replayer.run();

@@ -102,8 +102,8 @@ ReplayResult Replayer::run() {
     result_.kind = format::record_kind_name(view->record.which());
     replay_record(*view);
     if (!stopped()) ++result_.records_replayed;
-    if (options_.progress && view->number % 64 == 0) {
-      options_.progress(view->number, result_.records_total);
+    if (view->number % 64 == 0) {
+      if (options_.progress) options_.progress(view->number, result_.records_total);
       if (out_of_time()) break;
     }
   }
@@ -247,8 +247,9 @@ void Replayer::replay_wait(schema::WaitResult::Reader w) {
   if (w.getKind() != schema::WaitKind::CPU_POLL) {
     // WAIT_EVENTS was re-issued as a call; a recorded timeout is a hang the
     // replay reached as well (a different outcome was a different errno).
-    if (w.getTimedOut()) stop(Verdict::kHang, "WAIT_EVENTS timed out, as at capture");
-    return;
+    if (!w.getTimedOut()) return;
+    if (last_wait_timed_out_) return stop(Verdict::kHang, "WAIT_EVENTS timed out, as at capture");
+    return stop(Verdict::kDiverged, "WAIT_EVENTS completed; at capture it timed out");
   }
   const uint64_t va = w.getVa();
   const unsigned width = w.getWidth();

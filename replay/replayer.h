@@ -92,7 +92,8 @@ class Replayer {
   size_t stopped_queues_seen_ = 0;
   bool verifying_ = true;  // false before options_.from_label
   bool until_reached_ = false;
-  uint64_t record_ = 0;  // number of the record being replayed
+  bool last_wait_timed_out_ = false;  // the last WAIT_EVENTS replayed
+  uint64_t record_ = 0;               // number of the record being replayed
 
   std::map<uint32_t, uint32_t> gpu_ids_;                           // recorded -> replay
   std::map<uint32_t, gpu::GpuTarget> targets_;                     // replay gpu -> target

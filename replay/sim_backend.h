@@ -35,6 +35,7 @@ class SimBackend final : public ReplayBackend {
   const char* name() const override { return "sim"; }
   bool built_from_trace() const override { return true; }
   double slowdown(schema::Backend recorded) const override;
+  bool reserves_bo_va() const override { return false; }
 
  private:
   SimBackend() = default;
