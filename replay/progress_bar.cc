@@ -17,8 +17,12 @@ std::string ProgressBar::render(const std::string& label, uint64_t done, uint64_
                                 size_t width) {
   done = std::min(done, total);
   const uint64_t percent = total ? done * 100 / total : 100;
-  std::string tail =
-      " " + std::to_string(percent) + "% " + std::to_string(done) + "/" + std::to_string(total);
+  std::string tail = std::string(" ")
+                         .append(std::to_string(percent))
+                         .append("% ")
+                         .append(std::to_string(done))
+                         .append("/")
+                         .append(std::to_string(total));
   const size_t fixed = label.size() + 3 + tail.size();
   const size_t bar = width > fixed + 10 ? width - fixed : 10;
   const size_t filled = total ? static_cast<size_t>(done * bar / total) : bar;

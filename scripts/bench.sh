@@ -8,3 +8,4 @@ build=${AMDRR_BENCH_BUILD_DIR:-$root/build-release}
 AMDRR_BUILD_DIR=$build "$root/scripts/build.sh" -DCMAKE_BUILD_TYPE=Release
 echo "== $(uname -m), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 "$build/bench/trace_bench"
+"$build/bench/replay_bench"
