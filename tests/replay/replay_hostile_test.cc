@@ -243,5 +243,55 @@ TEST_F(Hostile, RecordedTimedOutWaits) {
   EXPECT_EQ(replay(satisfied, options).verdict, Verdict::kDiverged);
 }
 
+// USERPTR memory is fresh memory at the recorded address, never memory the
+// replayer already has: a range over its own heap is refused.
+TEST_F(Hostile, UserptrOverTheReplayersOwnMemory) {
+  std::vector<uint8_t> mine(1 << 16, 0x5C);
+  const uint64_t page = (reinterpret_cast<uint64_t>(mine.data()) + 4095) & ~uint64_t{4095};
+  const std::string trace = path("t.amdrr");
+  write_trace(trace, kGpu, [&](format::TraceWriter& w) {
+    kmd::AllocMemoryArgs args;
+    args.va_addr = page;
+    args.mmap_offset = page;
+    args.size = 4096;
+    args.gpu_id = kGpu;
+    args.flags = kmd::alloc_flags::kUserptr;
+    w.write([&](schema::Record::Builder r) {
+      format::write_kmd_returned<KmdOp::kAllocMemoryOfGpu>(r.initKmdCall(), 1, args,
+                                                           kmd::AllocMemoryResult{9, page}, 0);
+    });
+  });
+  ReplayResult r = replay(trace);
+  EXPECT_EQ(r.verdict, Verdict::kCannotReplay) << r.message;
+  EXPECT_TRUE(r.message.find("already taken") != std::string::npos ||
+              r.message.find("aperture") != std::string::npos)
+      << r.message;
+  for (uint8_t b : mine) ASSERT_EQ(b, 0x5C);
+}
+
+// EOP, context-save and control-stack sizes are this GPU's, not the
+// recorded ones (the emulated GPU, like KFD, refuses any other).
+TEST_F(Hostile, QueueBufferSizesAreThisGpus) {
+  const std::string dispatch = capture_sample("dispatch", "--elements 1024");
+  const std::string odd = path("odd_sizes.amdrr");
+  int edited = 0;
+  testing::copy_trace(dispatch, odd,
+                      [&](const format::RecordView& in, schema::Record::Builder rec) {
+                        if (in.record.which() != schema::Record::KMD_CALL ||
+                            in.record.getKmdCall().which() != schema::KmdCall::CREATE_QUEUE) {
+                          return;
+                        }
+                        auto q = rec.getKmdCall().getCreateQueue();
+                        if (q.getEopBufferAddress() == 0) return;
+                        q.setEopBufferSize(q.getEopBufferSize() / 2);
+                        q.setCtlStackSize(q.getCtlStackSize() + 64);
+                        q.setCtxSaveRestoreSize(q.getCtxSaveRestoreSize() / 2);
+                        ++edited;
+                      });
+  ASSERT_GT(edited, 0);
+  ReplayResult r = replay(odd);
+  EXPECT_EQ(r.verdict, Verdict::kSame) << r.message;
+}
+
 }  // namespace
 }  // namespace amdrr::replay
