@@ -322,8 +322,11 @@ void Replayer::report_difference(schema::ObservedMemory::Reader o) {
   if (last_submission_) {
     message += " after submission " + std::to_string(last_submission_->index) + " on queue " +
                std::to_string(last_submission_->queue_id);
+    // A queue destroyed since its submission: decode with any GPU's tables.
     auto q = queues_.find(last_submission_->queue_id);
-    const gpu::GpuTarget* target = q != queues_.end() ? target_of(q->second.gpu) : nullptr;
+    const gpu::GpuTarget* target = q != queues_.end() ? target_of(q->second.gpu)
+                                   : targets_.empty() ? nullptr
+                                                      : &targets_.begin()->second;
     if (target) details += "  " + describe_submission(*last_submission_, *target) + "\n";
   }
   details += "  " + describe_buffer(buffers_.find(va), va) + "\n";
