@@ -62,6 +62,7 @@ bool AddressSpace::reserve(std::vector<VaRange> ranges, const std::vector<VaRang
     if (got == MAP_FAILED || got != want) {
       const int err = errno;
       if (got != MAP_FAILED) ::munmap(got, r.size);  // a kernel without NOREPLACE
+      collided_ = err == EEXIST || got != MAP_FAILED;
       *error = "VA range " + hex_range(r.begin, r.end()) + " is already taken in this process (" +
                std::strerror(err) + ")";
       return false;
@@ -80,7 +81,45 @@ bool AddressSpace::inside(const std::map<uint64_t, uint64_t>& ranges, uint64_t v
 }
 
 bool AddressSpace::reserved(uint64_t va, uint64_t size) const {
-  return inside(reservations_, va, size);
+  if (size > UINT64_MAX - va) return false;
+  // Piece by piece: a range may span reserved and handed-over parts.
+  const uint64_t end = va + size;
+  uint64_t at = va;
+  while (at < end) {
+    uint64_t next = at;
+    for (const auto* ranges : {&reservations_, &handed_over_}) {
+      auto it = ranges->upper_bound(at);
+      if (it == ranges->begin()) continue;
+      --it;
+      if (at < it->first + it->second) next = std::max(next, it->first + it->second);
+    }
+    if (next == at) return false;
+    at = next;
+  }
+  return true;
+}
+
+void AddressSpace::hand_over(uint64_t va, uint64_t size) {
+  if (size == 0 || size > UINT64_MAX - va - kPage) return;
+  const uint64_t begin = va & ~(kPage - 1);
+  const uint64_t end = (va + size + kPage - 1) & ~(kPage - 1);
+  auto it = reservations_.upper_bound(begin);
+  if (it != reservations_.begin()) --it;
+  while (it != reservations_.end() && it->first < end) {
+    const uint64_t r_begin = it->first;
+    const uint64_t r_end = r_begin + it->second;
+    const uint64_t cut_begin = std::max(begin, r_begin);
+    const uint64_t cut_end = std::min(end, r_end);
+    if (cut_begin >= cut_end) {
+      ++it;
+      continue;
+    }
+    ::munmap(reinterpret_cast<void*>(cut_begin), cut_end - cut_begin);
+    handed_over_[cut_begin] = cut_end - cut_begin;
+    it = reservations_.erase(it);
+    if (r_begin < cut_begin) reservations_[r_begin] = cut_begin - r_begin;
+    if (cut_end < r_end) it = reservations_.emplace(cut_end, r_end - cut_end).first;
+  }
 }
 
 bool AddressSpace::map_fresh(uint64_t va, uint64_t size, std::string* error) {

@@ -31,9 +31,16 @@ class AddressSpace {
   /// outside them or already taken.
   bool reserve(std::vector<VaRange> ranges, const std::vector<VaRange>& apertures,
                std::string* error);
+  /// True when the last reserve() failed because a range was already taken
+  /// (a re-execution without address-space randomisation may free it).
+  bool collided() const { return collided_; }
   /// True if [va, va + size) is inside a reservation.
   bool reserved(uint64_t va, uint64_t size) const;
 
+  /// Gives the reserved part of [va, va + size) back to the system for a
+  /// backend that reserves a BO's address itself (LinuxKfd at ALLOC); it
+  /// still counts as the trace's (reserved() stays true).
+  void hand_over(uint64_t va, uint64_t size);
   /// Fresh zeroed read-write memory at `va` (USERPTR), inside a reservation.
   bool map_fresh(uint64_t va, uint64_t size, std::string* error);
   /// A CPU mapping the replay made at its recorded address.
@@ -49,6 +56,8 @@ class AddressSpace {
   static bool inside(const std::map<uint64_t, uint64_t>& ranges, uint64_t va, uint64_t size);
   std::map<uint64_t, uint64_t> reservations_;  // begin -> size
   std::map<uint64_t, uint64_t> mappings_;      // begin -> size
+  std::map<uint64_t, uint64_t> handed_over_;   // begin -> size
+  bool collided_ = false;
 };
 
 }  // namespace amdrr::replay

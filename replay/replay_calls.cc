@@ -1,4 +1,5 @@
 // Replayer: re-issuing the recorded Kmd calls with remapped identifiers.
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 
@@ -74,15 +75,21 @@ void Replayer::replay_call(format::KmdCallOf<Op>& call, int32_t recorded_errno) 
         return stop(Verdict::kCannotReplay, error);
       }
     }
+    if (options_.backend_reserves_bo_va && !(a.flags & kmd::alloc_flags::kUserptr)) {
+      space_.hand_over(a.va_addr, a.size);
+    }
     auto r = kmd_.alloc_memory_of_gpu(args);
     check_errno(recorded_errno, errno_of(r));
     if (r.ok() && call.result) {
       handles_[call.result->handle] = r->handle;
       drm_offsets_[{a.gpu_id, call.result->mmap_offset}] = r->mmap_offset;
+      buffers_.add(call.result->handle,
+                   BufferInfo{a.va_addr, a.size, a.flags, record_, last_label_});
     }
   } else if constexpr (Op == KmdOp::kFreeMemoryOfGpu) {
     auto h = handle(a.handle);
     if (!h) return;
+    buffers_.remove(a.handle);
     check_errno(recorded_errno, errno_of(kmd_.free_memory_of_gpu(*h)));
   } else if constexpr (Op == KmdOp::kMapMemoryToGpu || Op == KmdOp::kUnmapMemoryFromGpu) {
     auto h = handle(a.handle);
@@ -146,9 +153,10 @@ void Replayer::replay_call(format::KmdCallOf<Op>& call, int32_t recorded_errno) 
       return stop(Verdict::kCannotReplay,
                   "queue ring size " + std::to_string(a.ring_size) + " is not a power of two");
     }
+    if (!size_queue_buffers(args, *id)) return;
     auto r = kmd_.create_queue(args);
     check_errno(recorded_errno, errno_of(r));
-    if (r.ok() && call.result) queues_[call.result->queue_id] = {r->queue_id, a};
+    if (r.ok() && call.result) queues_[call.result->queue_id] = {r->queue_id, *id, a};
   } else if constexpr (Op == KmdOp::kDestroyQueue || Op == KmdOp::kUpdateQueue) {
     auto q = queues_.find(a.queue_id);
     if (q == queues_.end()) {
@@ -187,14 +195,50 @@ void Replayer::replay_call(format::KmdCallOf<Op>& call, int32_t recorded_errno) 
   } else if constexpr (Op == KmdOp::kResetEvent) {
     check_errno(recorded_errno, errno_of(kmd_.reset_event(a.event_id)));
   } else if constexpr (Op == KmdOp::kWaitEvents) {
-    if (a.timeout > options_.timeout_ms) a.timeout = static_cast<uint32_t>(options_.timeout_ms);
+    const uint64_t cap = options_.timeout.for_wait(0, false);
+    if (a.timeout > cap) a.timeout = static_cast<uint32_t>(std::min<uint64_t>(cap, UINT32_MAX - 1));
     auto r = kmd_.wait_events(a.view());
     check_errno(recorded_errno, errno_of(r));
     check_exceptions(a.events);
+    // A wait that completed at capture but times out here is no verdict by
+    // itself: events are flags, so with threads two signals may merge into
+    // one wake-up. The CPU waits on memory that follow decide (a hang there).
+    last_wait_timed_out_ = r.ok() && *r == kmd::WaitResult::kTimeout;
   } else {
     stop(Verdict::kCannotReplay,
          std::string("replay cannot re-issue ") + format::kmd_op_name(Op) + " calls");
   }
+}
+
+// EOP, context-save and control-stack buffers are used only by the kernel
+// and the firmware, which validate them against this machine's topology:
+// the sizes are this GPU's, the recorded buffers must be large enough.
+bool Replayer::size_queue_buffers(kmd::CreateQueueArgs& args, uint32_t gpu) {
+  if (args.queue_type != kmd::QueueType::kCompute &&
+      args.queue_type != kmd::QueueType::kComputeAql) {
+    return true;
+  }
+  const gpu::GpuTarget* t = target_of(gpu);
+  if (!t) return true;  // no target known: pass them as recorded
+  auto too_small = [&](const char* what, uint64_t va, uint64_t need) {
+    const BufferInfo* b = buffers_.find(va);
+    if (!b || b->va + b->size - va >= need) return false;
+    stop(Verdict::kCannotReplay, std::string(what) + " buffer at " + hex(va) + " has " +
+                                     std::to_string(b->va + b->size - va) + " bytes; " + t->name +
+                                     " here needs " + std::to_string(need));
+    return true;
+  };
+  if (args.eop_buffer_address != 0) {
+    if (too_small("EOP", args.eop_buffer_address, t->eop_buffer_size)) return false;
+    args.eop_buffer_size = t->eop_buffer_size;
+  }
+  if (args.ctx_save_restore_address != 0) {
+    const uint64_t need = t->cwsr.bo_size(t->cwsr.cwsr_size, t->num_xcc);
+    if (too_small("context-save", args.ctx_save_restore_address, need)) return false;
+    args.ctx_save_restore_size = t->cwsr.cwsr_size;
+    args.ctl_stack_size = t->cwsr.ctl_stack_size;
+  }
+  return true;
 }
 
 }  // namespace amdrr::replay

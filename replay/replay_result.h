@@ -1,7 +1,9 @@
 #pragma once
 // The verdict of one replay: how it ended and, when it did not match, where
-// (record number, record kind) and what differed. Divergence, faults and
-// hangs are results, not exceptions.
+// (record number, submission number, record kind) and what differed.
+// Divergence, faults and hangs are results, not exceptions. This is the
+// Replayer's whole output: `amdrr replay` prints it, bisect and minimize
+// read it.
 
 #include <cstdint>
 #include <string>
@@ -25,8 +27,26 @@ struct ReplayResult {
   Verdict verdict = Verdict::kSame;
   uint64_t record = 0;  // record number where it stopped (or the last one)
   std::string kind;     // record kind there ("doorbell", "kmdCall mmap", ...)
-  std::string message;  // what differed / why it stopped; empty when same
+  std::string message;  // one line: what differed / why it stopped; empty when same
+  /// Further lines for a person: the submission's packets decoded, the
+  /// buffer, the first differing bytes. Empty when there is nothing more.
+  std::string details;
+
+  /// Submissions (doorbells) are numbered from 0 in trace order.
+  /// `submissions` were rung; when it is > 0, `submission` is the last one
+  /// rung when the replay stopped (the one a divergence is reported after).
+  uint64_t submissions = 0;
+  uint64_t submission = 0;
   uint64_t records_replayed = 0;
+  uint64_t records_total = 0;  // records in the trace (0 if not scanned)
+  uint64_t observations_checked = 0;
+  uint64_t waits_checked = 0;
+  bool stopped_early = false;  // ReplayOptions::until_submission was reached
+  /// A recorded address range is taken in this process: a re-execution
+  /// without address-space randomisation may succeed (replay_command does).
+  bool address_collision = false;
+
+  int exit_code() const { return verdict_exit_code(verdict); }
 };
 
 }  // namespace amdrr::replay

@@ -7,6 +7,8 @@
 #include "format/hash.h"
 #include "format/record_visitor.h"
 #include "lib/sim/engines/scheduler.h"
+#include "replay/limits.h"
+#include "replay/trace_scan.h"
 
 namespace amdrr::replay {
 
@@ -42,48 +44,52 @@ bool compare(schema::CompareOp op, uint64_t value, uint64_t reference) {
 
 bool collect_fixed_ranges(format::TraceReader& reader, std::vector<VaRange>* ranges,
                           std::string* error) {
-  while (auto view = reader.next()) {
-    if (view->record.which() != schema::Record::KMD_CALL) continue;
-    auto call = format::read_kmd_call(view->record.getKmdCall(), error);
-    if (!call) {
-      *error = "record " + std::to_string(view->number) + ": " + *error;
-      return false;
-    }
-    if (call->phase != format::KmdPhase::kReturned) continue;
-    if (auto* mmap = std::get_if<format::KmdCallOf<format::KmdOp::kMmap>>(&call->call)) {
-      if (mmap->args.addr != 0) ranges->push_back({mmap->args.addr, mmap->args.size});
-    } else if (auto* alloc =
-                   std::get_if<format::KmdCallOf<format::KmdOp::kAllocMemoryOfGpu>>(&call->call)) {
-      if (alloc->args.flags & kmd::alloc_flags::kUserptr) {
-        ranges->push_back({alloc->args.mmap_offset, alloc->args.size});
-      }
-    }
-  }
-  if (reader.end() == format::TraceEnd::kCorrupt) {
-    *error = reader.end_message();
-    return false;
-  }
+  ReplayLimits unlimited;
+  unlimited.max_alloc_bytes = unlimited.max_total_alloc_bytes = UINT64_MAX;
+  unlimited.max_queues = unlimited.max_buffers = UINT64_MAX;
+  unlimited.max_record_bytes = unlimited.max_blob_bytes = UINT64_MAX;
+  TraceScan scan;
+  if (!scan_trace(reader, unlimited, &scan, error)) return false;
+  *ranges = std::move(scan.fixed_ranges);
   return true;
 }
 
 Replayer::Replayer(format::TraceReader& reader, kmd::Kmd& kmd, AddressSpace& space,
-                   sim::EngineScheduler* engines, ReplayOptions options)
-    : reader_(reader), kmd_(kmd), space_(space), engines_(engines), options_(options) {
+                   sim::EngineScheduler* engines, ReplayOptions options, uint64_t records_total)
+    : reader_(reader), kmd_(kmd), space_(space), engines_(engines), options_(std::move(options)) {
+  result_.records_total = records_total;
+  verifying_ = options_.from_label.empty();
   // GPUs in topology order on both sides.
   auto recorded = reader_.header().getGpus();
   auto nodes = kmd_.topology().gpu_nodes();
   for (unsigned i = 0; i < recorded.size() && i < nodes.size(); ++i) {
     gpu_ids_[recorded[i].getGpuId()] = nodes[i]->gpu_id;
   }
+  for (const gpu::Node* node : nodes) {
+    auto target = gpu::resolve_target(*node);
+    if (target.ok()) targets_[node->gpu_id] = std::move(target.value());
+  }
 }
 
-void Replayer::stop(Verdict verdict, std::string message) {
-  if (stopped()) return;
+void Replayer::stop(Verdict verdict, std::string message, std::string details) {
+  if (result_.verdict != Verdict::kSame) return;
   result_.verdict = verdict;
   result_.message = std::move(message);
+  result_.details = std::move(details);
+}
+
+bool Replayer::out_of_time() {
+  const auto elapsed = std::chrono::steady_clock::now() - started_;
+  const uint64_t seconds =
+      uint64_t(std::chrono::duration_cast<std::chrono::seconds>(elapsed).count());
+  if (seconds < options_.limits.max_seconds) return false;
+  stop(Verdict::kCannotReplay,
+       limit_message(Limit::kSeconds, "a replay longer than seconds", seconds, options_.limits));
+  return true;
 }
 
 ReplayResult Replayer::run() {
+  started_ = std::chrono::steady_clock::now();
   if (!reader_.seek(0)) {
     stop(Verdict::kCannotReplay, "cannot read the header: " + reader_.end_message());
     return result_;
@@ -91,16 +97,24 @@ ReplayResult Replayer::run() {
   while (!stopped()) {
     auto view = reader_.next();
     if (!view) break;
+    record_ = view->number;
     result_.record = view->number;
     result_.kind = format::record_kind_name(view->record.which());
     replay_record(*view);
     if (!stopped()) ++result_.records_replayed;
+    if (view->number % 64 == 0) {
+      if (options_.progress) options_.progress(view->number, result_.records_total);
+      if (out_of_time()) break;
+    }
   }
   if (!stopped() && reader_.end() == format::TraceEnd::kCorrupt) {
     stop(Verdict::kCannotReplay, "damaged trace: " + reader_.end_message());
   }
-  if (!stopped()) check_stopped_queues();
-  if (!stopped() && gpu_error_) stop(gpu_error_->first, gpu_error_->second);
+  // What the GPU still had to do (a prefix cut by --until) may fault too.
+  if (until_reached_ && result_.verdict == Verdict::kSame) drain();
+  if (result_.verdict == Verdict::kSame) check_stopped_queues();
+  if (result_.verdict == Verdict::kSame && gpu_error_) stop(gpu_error_->first, gpu_error_->second);
+  if (options_.progress) options_.progress(result_.records_total, result_.records_total);
   return result_;
 }
 
@@ -110,14 +124,16 @@ void Replayer::replay_record(const format::RecordView& view) {
     case schema::Record::HEADER:
     case schema::Record::END:
     case schema::Record::BLOB:
-    case schema::Record::ANNOTATION:
     case schema::Record::CODE_OBJECT:  // its image comes as memWrites
-    case schema::Record::GPU_ERROR:    // the replay finds its own
       return;
+    case schema::Record::ANNOTATION:
+      return replay_annotation(r.getAnnotation());
+    case schema::Record::GPU_ERROR:
+      return replay_gpu_error(r.getGpuError());
     case schema::Record::KMD_CALL:
       return replay_kmd_call(r.getKmdCall());
     case schema::Record::DOORBELL:
-      return replay_doorbell(r.getDoorbell());
+      return replay_doorbell(r.getDoorbell(), view.number);
     case schema::Record::MEM_WRITE:
       return replay_mem_write(r.getMemWrite());
     case schema::Record::WAIT_RESULT:
@@ -137,6 +153,11 @@ bool Replayer::read_bytes(schema::BlobRef::Reader ref, std::vector<uint8_t>* out
     out->clear();
     return true;
   }
+  if (id.size > options_.limits.max_blob_bytes) {
+    stop(Verdict::kCannotReplay,
+         limit_message(Limit::kBlobBytes, "a blob of bytes", id.size, options_.limits));
+    return false;
+  }
   std::string error;
   if (!reader_.read_blob(id, out, &error)) {
     stop(Verdict::kCannotReplay, "cannot read blob: " + error);
@@ -145,7 +166,17 @@ bool Replayer::read_bytes(schema::BlobRef::Reader ref, std::vector<uint8_t>* out
   return true;
 }
 
-void Replayer::replay_doorbell(schema::Doorbell::Reader d) {
+void Replayer::replay_annotation(schema::Annotation::Reader a) {
+  last_label_ = a.getLabel();
+  if (!verifying_ && last_label_ == options_.from_label) verifying_ = true;
+}
+
+void Replayer::replay_doorbell(schema::Doorbell::Reader d, uint64_t record) {
+  if (options_.until_submission && result_.submissions > *options_.until_submission) {
+    until_reached_ = true;
+    result_.stopped_early = true;
+    return;
+  }
   auto q = queues_.find(d.getQueueId());
   if (q == queues_.end()) {
     return stop(Verdict::kCannotReplay,
@@ -181,10 +212,23 @@ void Replayer::replay_doorbell(schema::Doorbell::Reader d) {
   std::memcpy(base, bytes.data() + first, bytes.size() - first);
   const uint64_t wptr = d.getWritePointer();
   __atomic_store_n(reinterpret_cast<uint64_t*>(args.write_pointer_address), wptr, __ATOMIC_RELEASE);
+  result_.submission = result_.submissions++;
+  last_submission_ =
+      Submission{result_.submission, record, d.getQueueId(), args.queue_type, std::move(bytes)};
   auto r = kmd_.write_doorbell(q->second.id, d.getValue());
   if (!r.ok()) {
-    stop(Verdict::kDiverged, "write_doorbell failed: " + std::string(std::strerror(r.error())));
+    return stop(Verdict::kDiverged,
+                "write_doorbell failed: " + std::string(std::strerror(r.error())));
   }
+  if (options_.serialize) drain();
+}
+
+void Replayer::drain() {
+  // On hardware there is no scheduler to ask; the recorded waits order the
+  // work as they did at capture.
+  if (engines_) engines_->run();
+  check_stopped_queues();
+  if (result_.verdict == Verdict::kSame && gpu_error_) stop(gpu_error_->first, gpu_error_->second);
 }
 
 void Replayer::replay_mem_write(schema::MemWrite::Reader w) {
@@ -200,7 +244,13 @@ void Replayer::replay_mem_write(schema::MemWrite::Reader w) {
 }
 
 void Replayer::replay_wait(schema::WaitResult::Reader w) {
-  if (w.getKind() != schema::WaitKind::CPU_POLL) return;  // WAIT_EVENTS re-issued as a call
+  if (w.getKind() != schema::WaitKind::CPU_POLL) {
+    // WAIT_EVENTS was re-issued as a call; a recorded timeout is a hang the
+    // replay reached as well (a different outcome was a different errno).
+    if (!w.getTimedOut()) return;
+    if (last_wait_timed_out_) return stop(Verdict::kHang, "WAIT_EVENTS timed out, as at capture");
+    return stop(Verdict::kDiverged, "WAIT_EVENTS completed; at capture it timed out");
+  }
   const uint64_t va = w.getVa();
   const unsigned width = w.getWidth();
   if ((width != 4 && width != 8) || va % width != 0 || !space_.mapped(va, width)) {
@@ -214,8 +264,9 @@ void Replayer::replay_wait(schema::WaitResult::Reader w) {
                      : __atomic_load_n(reinterpret_cast<const uint32_t*>(va), __ATOMIC_ACQUIRE);
     return v & w.getMask();
   };
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.timeout_ms);
+  const bool recorded_timeout = w.getTimedOut();
+  const uint64_t timeout_ms = options_.timeout.for_wait(w.getDurationNs(), recorded_timeout);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   uint64_t value = load();
   for (uint64_t spin = 1; !compare(w.getOp(), value, w.getReference()); ++spin) {
     kmd_.poll();
@@ -224,33 +275,98 @@ void Replayer::replay_wait(schema::WaitResult::Reader w) {
       check_stopped_queues();
       if (stopped()) return;
       if (gpu_error_) return stop(gpu_error_->first, gpu_error_->second);
+      if (out_of_time()) return;
       if (std::chrono::steady_clock::now() > deadline) {
-        return stop(Verdict::kHang, "CPU wait on " + hex(va) + " for a value " +
-                                        std::to_string(int(w.getOp())) + "-compared with " +
-                                        std::to_string(w.getReference()) + " timed out after " +
-                                        std::to_string(options_.timeout_ms) + " ms (value " +
-                                        std::to_string(value) + ")");
+        std::string what = "CPU wait on " + hex(va) + " for a value " +
+                           std::to_string(int(w.getOp())) + "-compared with " +
+                           std::to_string(w.getReference()) + " timed out after " +
+                           std::to_string(timeout_ms) + " ms (value " + std::to_string(value) + ")";
+        if (recorded_timeout) what += ", as at capture";
+        return stop(Verdict::kHang, what);
       }
     }
   }
-  if (value != w.getValueSeen()) {
+  ++result_.waits_checked;
+  if (recorded_timeout) {
+    return stop(Verdict::kDiverged, "CPU wait on " + hex(va) + " ended with " +
+                                        std::to_string(value) + "; at capture it timed out");
+  }
+  if (verifying_ && value != w.getValueSeen()) {
     stop(Verdict::kDiverged, "CPU wait on " + hex(va) + " saw " + std::to_string(value) +
                                  ", recorded " + std::to_string(w.getValueSeen()));
   }
 }
 
 void Replayer::replay_observed(schema::ObservedMemory::Reader o) {
-  if (o.getIsTimestamp()) return;
+  if (o.getIsTimestamp() || !verifying_) return;
   if (!space_.mapped(o.getVa(), o.getSize())) {
     return stop(Verdict::kCannotReplay,
                 "observed range at " + hex(o.getVa()) + " is not CPU-mapped in the replay");
   }
+  ++result_.observations_checked;
   format::Hash128 hash = format::hash128(
       {reinterpret_cast<const uint8_t*>(o.getVa()), static_cast<size_t>(o.getSize())});
-  if (hash.lo != o.getHash().getLo() || hash.hi != o.getHash().getHi()) {
-    stop(Verdict::kDiverged, "memory at " + hex(o.getVa()) + " (" + std::to_string(o.getSize()) +
-                                 " bytes) differs from capture");
+  if (hash.lo != o.getHash().getLo() || hash.hi != o.getHash().getHi()) report_difference(o);
+}
+
+void Replayer::report_difference(schema::ObservedMemory::Reader o) {
+  const uint64_t va = o.getVa();
+  std::span<const uint8_t> replayed(reinterpret_cast<const uint8_t*>(va),
+                                    static_cast<size_t>(o.getSize()));
+  static constexpr const char* kReasons[] = {"after a wait", "declared", "a packet's target"};
+  const auto reason = static_cast<size_t>(o.getReason());
+  std::string message = "memory at " + hex(va) + " (" + std::to_string(o.getSize()) +
+                        " bytes, observed " + (reason < 3 ? kReasons[reason] : "") +
+                        ") differs from capture";
+  std::string details;
+  if (last_submission_) {
+    message += " after submission " + std::to_string(last_submission_->index) + " on queue " +
+               std::to_string(last_submission_->queue_id);
+    // A queue destroyed since its submission: decode with any GPU's tables.
+    auto q = queues_.find(last_submission_->queue_id);
+    const gpu::GpuTarget* target = q != queues_.end() ? target_of(q->second.gpu)
+                                   : targets_.empty() ? nullptr
+                                                      : &targets_.begin()->second;
+    if (target) details += "  " + describe_submission(*last_submission_, *target) + "\n";
   }
+  details += "  " + describe_buffer(buffers_.find(va), va) + "\n";
+  std::vector<uint8_t> recorded;
+  if (o.getContent().getSize() == 0) {
+    details += "  only the hash differs (the capture kept no content for this range)\n";
+  } else if (read_bytes(o.getContent(), &recorded)) {
+    if (auto offset = first_difference(replayed, recorded)) {
+      details += "  " + describe_difference(replayed, recorded, *offset, va) + "\n";
+    } else {
+      details += "  the bytes equal the recorded content, but the hash differs\n";
+    }
+  } else {
+    return;  // read_bytes stopped the replay
+  }
+  stop(Verdict::kDiverged, std::move(message), std::move(details));
+}
+
+void Replayer::replay_gpu_error(schema::GpuError::Reader e) {
+  const std::string recorded = e.getMessage();
+  switch (e.getKind()) {
+    case schema::GpuErrorKind::UNSUPPORTED_BY_EMULATOR:
+      return stop(Verdict::kCannotReplay,
+                  "the capture ran into what the emulator does not "
+                  "implement: " +
+                      recorded);
+    case schema::GpuErrorKind::HANG:
+    case schema::GpuErrorKind::TIMEOUT:
+      // The timed-out wait before it replayed as timed out too (else the
+      // replay stopped there as diverged).
+      return stop(Verdict::kHang, "hang, as at capture: " + recorded);
+    default:
+      break;
+  }
+  drain();
+  if (result_.verdict != Verdict::kSame) {
+    result_.message += " (at capture: " + recorded + ")";
+    return;
+  }
+  stop(Verdict::kDiverged, "the capture saw a GPU error the replay did not reproduce: " + recorded);
 }
 
 void Replayer::check_stopped_queues() {
@@ -311,6 +427,11 @@ std::optional<uint64_t> Replayer::handle(uint64_t recorded) {
   if (it != handles_.end()) return it->second;
   stop(Verdict::kCannotReplay, "unknown BO handle " + hex(recorded));
   return std::nullopt;
+}
+
+const gpu::GpuTarget* Replayer::target_of(uint32_t replay_gpu) const {
+  auto it = targets_.find(replay_gpu);
+  return it == targets_.end() ? nullptr : &it->second;
 }
 
 }  // namespace amdrr::replay

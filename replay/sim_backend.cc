@@ -20,7 +20,8 @@ std::optional<sim::SimTarget> target_named(std::string_view name) {
 }  // namespace
 
 std::unique_ptr<SimBackend> SimBackend::create(schema::Header::Reader header,
-                                               std::optional<uint64_t> seed, std::string* error) {
+                                               std::optional<uint64_t> seed, sim::EngineMode mode,
+                                               std::string* error) {
   sim::SimProfile profile;
   std::string_view name(header.getSimProfile().cStr(), header.getSimProfile().size());
   if (name.empty() && header.getGpus().size() > 0) {
@@ -50,6 +51,7 @@ std::unique_ptr<SimBackend> SimBackend::create(schema::Header::Reader header,
   backend->kfd_ = std::move(kfd.value());
   sim::EngineOptions options;
   options.seed = seed.value_or(header.getSimSeed());
+  options.mode = mode;
   backend->engines_ = std::make_unique<sim::EngineScheduler>(*backend->kfd_, options);
   backend->runner_ = std::make_unique<sim::isa::IsaDispatchRunner>(*backend->kfd_);
   backend->engines_->set_dispatch_runner(backend->runner_.get());
@@ -64,6 +66,12 @@ SimBackend::~SimBackend() {
 
 kmd::Kmd& SimBackend::kmd() {
   return *kfd_;
+}
+
+double SimBackend::slowdown(schema::Backend recorded) const {
+  // UNVERIFIED: a rough ratio of hardware to the shader interpreter; the
+  // timeout floor covers short waits whatever it is.
+  return recorded == schema::Backend::KFD ? 1000.0 : 1.0;
 }
 
 }  // namespace amdrr::replay

@@ -8,30 +8,34 @@
 #include <optional>
 #include <string>
 
-#include "format/trace.capnp.h"
-#include "lib/kmd/kmd.h"
+#include "lib/sim/engines/engine_types.h"
+#include "replay/replay_backend.h"
 
 namespace amdrr::sim {
 class SimKfd;
-class EngineScheduler;
 class DispatchRunner;
 }  // namespace amdrr::sim
 
 namespace amdrr::replay {
 
-class SimBackend {
+class SimBackend final : public ReplayBackend {
  public:
   /// nullptr with a message in `error` if the header names a profile the
   /// emulator lacks or the emulated GPU cannot be created. `seed` overrides
-  /// the recorded one.
+  /// the recorded one; `mode` is deterministic or threaded.
   static std::unique_ptr<SimBackend> create(schema::Header::Reader header,
-                                            std::optional<uint64_t> seed, std::string* error);
-  ~SimBackend();
+                                            std::optional<uint64_t> seed, sim::EngineMode mode,
+                                            std::string* error);
+  ~SimBackend() override;
   SimBackend(const SimBackend&) = delete;
   SimBackend& operator=(const SimBackend&) = delete;
 
-  kmd::Kmd& kmd();
-  sim::EngineScheduler& engines() { return *engines_; }
+  kmd::Kmd& kmd() override;
+  sim::EngineScheduler* engines() override { return engines_.get(); }
+  const char* name() const override { return "sim"; }
+  bool built_from_trace() const override { return true; }
+  double slowdown(schema::Backend recorded) const override;
+  bool reserves_bo_va() const override { return false; }
 
  private:
   SimBackend() = default;

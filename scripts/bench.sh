@@ -9,3 +9,4 @@ AMDRR_BUILD_DIR=$build "$root/scripts/build.sh" -DCMAKE_BUILD_TYPE=Release
 echo "== $(uname -m), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 "$build/bench/trace_bench"
 "$root/bench/bisect_bench.sh" "$build"
+"$build/bench/replay_bench"
