@@ -61,6 +61,15 @@ std::optional<CaptureOptions> capture_options_from_env(std::string* error) {
   if (const char* stores = std::getenv("AMDRR_CAPTURE_STORES")) {
     options.track_stores = std::strcmp(stores, "0") != 0;
   }
+  if (const char* max = std::getenv("AMDRR_CAPTURE_OBSERVE_CONTENT_MAX")) {
+    char* end = nullptr;
+    options.observe_content_max = std::strtoull(max, &end, 10);
+    if (*max == '\0' || *end != '\0' || options.observe_content_max > (uint64_t{1} << 30)) {
+      *error = std::string("AMDRR_CAPTURE_OBSERVE_CONTENT_MAX=") + max +
+               " must be a number of bytes from 0 to 1073741824";
+      return std::nullopt;
+    }
+  }
   return options;
 }
 
@@ -85,6 +94,7 @@ std::unique_ptr<CaptureSession> CaptureSession::start(kmd::Kmd& backend,
       error, options.writer);
   if (!s->writer_) return nullptr;
   s->recorder_ = std::make_unique<RecordingKmd>(backend, *s->writer_);
+  s->recorder_->set_observe_content_max(options.observe_content_max);
   CaptureSession* raw = s.get();
   s->recorder_->set_wait_listener([raw] { raw->request_flush(); });
   if (options.signal_handlers && options.track_stores) {

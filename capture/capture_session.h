@@ -43,13 +43,17 @@ struct CaptureOptions {
   /// Write-protect host-visible BOs to see plain program stores
   /// (AMDRR_CAPTURE_STORES=0 turns it off).
   bool track_stores = true;
+  /// Observed ranges up to this many bytes carry their content
+  /// (AMDRR_CAPTURE_OBSERVE_CONTENT_MAX; 0: hashes only).
+  uint64_t observe_content_max = kDefaultObserveContentMax;
   /// Install the fatal-signal handlers (and the SIGSEGV store tracking).
   bool signal_handlers = true;
   format::WriterOptions writer;
 };
 
 /// Capture options from the environment: AMDRR_CAPTURE (the path; unset or
-/// empty: nullopt), AMDRR_CAPTURE_FLUSH_MS, AMDRR_CAPTURE_STORES. A malformed
+/// empty: nullopt), AMDRR_CAPTURE_FLUSH_MS, AMDRR_CAPTURE_STORES,
+/// AMDRR_CAPTURE_OBSERVE_CONTENT_MAX. A malformed
 /// value: nullopt with a message in `error`.
 std::optional<CaptureOptions> capture_options_from_env(std::string* error);
 

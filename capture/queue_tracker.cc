@@ -83,6 +83,7 @@ std::optional<DoorbellPackets> QueueTracker::take(uint32_t queue_id) {
     length = size;
   }
   out.ring_offset = from & (size - 1);
+  out.position = from;
   out.bytes.resize(length);
   const auto* ring = reinterpret_cast<const uint8_t*>(q.ring_va);
   uint64_t first = std::min(length, size - out.ring_offset);
@@ -90,6 +91,18 @@ std::optional<DoorbellPackets> QueueTracker::take(uint32_t queue_id) {
   if (first < length) std::memcpy(out.bytes.data() + first, ring, length - first);
   q.last_position = position;
   return out;
+}
+
+uint64_t QueueTracker::read_position(uint32_t queue_id) const {
+  const TrackedQueue* q = find(queue_id);
+  if (!q || !q->ring_readable) return 0;
+  const uint64_t pos = load_u64(q->rptr_va) * q->unit;
+  const uint64_t last = q->last_position;
+  if (pos <= last && last - pos <= q->ring_size) return pos;  // an unwrapped pointer
+  // UNVERIFIED which queues' hardware read pointers wrap: take the position
+  // within one ring behind the last doorbell.
+  const uint64_t mask = uint64_t{q->ring_size} - 1;
+  return last - (((last & mask) - (pos & mask)) & mask);
 }
 
 bool QueueTracker::covers(uint64_t va, uint64_t size) const {

@@ -33,6 +33,7 @@ struct DoorbellPackets {
   uint64_t write_pointer = 0;  // as read from memory, in the queue's units
   uint64_t read_pointer = 0;
   uint64_t ring_offset = 0;    // byte offset in the ring where `bytes` begins
+  uint64_t position = 0;       // the same, as an unwrapped byte count
   std::vector<uint8_t> bytes;  // wrap unrolled
   bool ring_unreadable = false;
   bool overrun = false;  // more than a ring's worth since the last doorbell
@@ -55,6 +56,11 @@ class QueueTracker {
   /// of `queue_id`, and moves the queue's position to the new write pointer.
   /// nullopt for a queue we never saw created.
   std::optional<DoorbellPackets> take(uint32_t queue_id);
+
+  /// The queue's read pointer, read from memory, as an unwrapped byte
+  /// position no later than the last doorbell's (a read pointer that wraps
+  /// is unwrapped against it); 0 for an unknown or unreadable queue.
+  uint64_t read_position(uint32_t queue_id) const;
 
   /// True if [va, va + size) lies inside a tracked ring or is a tracked write
   /// pointer: doorbell records already carry those bytes.

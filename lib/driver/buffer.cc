@@ -84,6 +84,7 @@ void Buffer::read(uint64_t offset, std::span<uint8_t> out) const {
   if (s.cpu.size == 0) return s.device->staging().read(*this, offset, out);
   const uint8_t* p = data();
   std::memcpy(out.data(), p + offset, out.size());
+  state_->device->kmd().note_cpu_read(state_->va + offset, out);
 }
 
 void Buffer::fill(uint64_t offset, uint64_t size, uint8_t value) const {
