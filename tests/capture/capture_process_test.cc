@@ -97,6 +97,28 @@ TEST(CaptureProcess, AmdrrCaptureRunsSdmaStressAndSummarises) {
   EXPECT_GE(cpu_waits, 1u);
 }
 
+// The failing samples leave the failure in their traces, so replay can tell
+// a hang (fault_hang) and a VM fault (fault_vm) from a clean run.
+TEST(CaptureProcess, FailingSamplesRecordTheirGpuErrors) {
+  amdrr::testing::TempDir dir;
+  const std::pair<const char*, schema::GpuErrorKind> samples[] = {
+      {"fault_hang", schema::GpuErrorKind::HANG}, {"fault_vm", schema::GpuErrorKind::VM_FAULT}};
+  for (const auto& [name, kind] : samples) {
+    const std::string trace = dir.file(std::string(name).append(".amdrr"));
+    Outcome r = run_program({kBuild + "/samples/" + name}, {"AMDRR_CAPTURE=" + trace}, dir.path());
+    ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 1) << name << ": " << r.err;
+    auto t = read_trace(trace);
+    EXPECT_EQ(t.end, format::TraceEnd::kClean) << name;
+    ASSERT_EQ(t.count(schema::Record::GPU_ERROR), 1u) << name;
+    for (const auto& rec : t.records) {
+      if (rec.kind != schema::Record::GPU_ERROR) continue;
+      EXPECT_EQ(rec.error_kind, kind) << name;
+      EXPECT_NE(rec.gpu_id, 0u) << name;
+      EXPECT_NE(rec.va, 0u) << name << ": the faulting or stopped packet's address";
+    }
+  }
+}
+
 TEST(CaptureProcess, ExitStatusIsForwarded) {
   amdrr::testing::TempDir dir;
   const std::string trace = dir.file("fault.amdrr");
