@@ -235,5 +235,36 @@ TEST(CaptureProcess, ReadSyscallIntoProtectedBoIsRecorded) {
   EXPECT_EQ(syscalls, 1u);
 }
 
+TEST(CaptureProcess, VectoredAndSocketReadsIntoProtectedBoAreRecorded) {
+  amdrr::testing::TempDir dir;
+  const std::string trace = dir.file("vectored.amdrr");
+  Outcome r = run_program({kVictim, "--submissions", "1", "--end", "vectored"},
+                          {"AMDRR_CAPTURE=" + trace}, dir.path());
+  ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0) << r.err;
+  for (const char* line : {"readv returned 16", "pread64 returned 16", "recvfrom returned 16",
+                           "recvmsg returned 16"}) {
+    EXPECT_NE(r.out.find(line), std::string::npos) << line << " in " << r.out;
+  }
+  auto t = read_trace(trace);
+  std::map<uint64_t, std::string> written;  // by offset from the first
+  uint64_t base = UINT64_MAX;
+  for (const auto& rec : t.records) {
+    if (rec.kind == schema::Record::MEM_WRITE && rec.source == schema::WriteSource::SYSCALL) {
+      base = std::min(base, rec.va);
+    }
+  }
+  for (const auto& rec : t.records) {
+    if (rec.kind == schema::Record::MEM_WRITE && rec.source == schema::WriteSource::SYSCALL) {
+      written[rec.va - base] = std::string(rec.content.begin(), rec.content.end());
+    }
+  }
+  const std::map<uint64_t, std::string> expected = {{0, kVictim.substr(0, 8)},
+                                                    {8192, kVictim.substr(8, 8)},
+                                                    {16384, kVictim.substr(0, 16)},
+                                                    {24576, "0123456789abcdef"},
+                                                    {32768, "0123456789abcdef"}};
+  EXPECT_EQ(written, expected);
+}
+
 }  // namespace
 }  // namespace amdrr::capture

@@ -5,10 +5,13 @@
 //   segv     store through null       term   raise SIGTERM
 //   abort    abort()                  fork   fork; the child uses the Kmd
 //   read     read(2) into a mapped BO (EFAULT under page protection)
+//   vectored readv, pread64, recvfrom and recvmsg into a mapped BO
 // Prints "submitted N" before the end.
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -71,6 +74,27 @@ int main(int argc, char** argv) {
     ssize_t n = read(fd, a.data(), 16);
     std::printf("read returned %zd (%s)\n", n, n < 0 ? std::strerror(errno) : "ok");
     close(fd);
+  } else if (end == "vectored") {
+    // Each call fills its own part of `a` from /proc/self/cmdline (the
+    // program's path) or a socket carrying "0123456789abcdef".
+    uint8_t* p = a.data();
+    int fd = open("/proc/self/cmdline", O_RDONLY);
+    iovec two[2] = {{p, 8}, {p + 8192, 8}};  // two pages
+    std::printf("readv returned %zd\n", readv(fd, two, 2));
+    std::printf("pread64 returned %zd\n", pread64(fd, p + 16384, 16, 0));
+    close(fd);
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0) return 2;
+    const char kBytes[] = "0123456789abcdef0123456789abcdef";
+    if (write(pair[0], kBytes, 32) != 32) return 2;
+    std::printf("recvfrom returned %zd\n", recvfrom(pair[1], p + 24576, 16, 0, nullptr, nullptr));
+    iovec one[1] = {{p + 32768, 16}};
+    msghdr msg{};
+    msg.msg_iov = one;
+    msg.msg_iovlen = 1;
+    std::printf("recvmsg returned %zd\n", recvmsg(pair[1], &msg, 0));
+    close(pair[0]);
+    close(pair[1]);
   }
   return 0;
 }
