@@ -84,11 +84,12 @@ std::optional<DoorbellPackets> QueueTracker::take(uint32_t queue_id) {
   }
   out.ring_offset = from & (size - 1);
   out.position = from;
-  out.bytes.resize(length);
+  scratch_.resize(length);
   const auto* ring = reinterpret_cast<const uint8_t*>(q.ring_va);
   uint64_t first = std::min(length, size - out.ring_offset);
-  std::memcpy(out.bytes.data(), ring + out.ring_offset, first);
-  if (first < length) std::memcpy(out.bytes.data() + first, ring, length - first);
+  std::memcpy(scratch_.data(), ring + out.ring_offset, first);
+  if (first < length) std::memcpy(scratch_.data() + first, ring, length - first);
+  out.bytes = scratch_;
   q.last_position = position;
   return out;
 }

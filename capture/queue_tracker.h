@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "lib/kmd/kmd_types.h"
@@ -32,9 +33,9 @@ struct TrackedQueue {
 struct DoorbellPackets {
   uint64_t write_pointer = 0;  // as read from memory, in the queue's units
   uint64_t read_pointer = 0;
-  uint64_t ring_offset = 0;    // byte offset in the ring where `bytes` begins
-  uint64_t position = 0;       // the same, as an unwrapped byte count
-  std::vector<uint8_t> bytes;  // wrap unrolled
+  uint64_t ring_offset = 0;        // byte offset in the ring where `bytes` begins
+  uint64_t position = 0;           // the same, as an unwrapped byte count
+  std::span<const uint8_t> bytes;  // wrap unrolled; valid until the next take()
   bool ring_unreadable = false;
   bool overrun = false;  // more than a ring's worth since the last doorbell
 };
@@ -68,6 +69,7 @@ class QueueTracker {
 
  private:
   std::map<uint32_t, TrackedQueue> queues_;
+  std::vector<uint8_t> scratch_;  // the bytes of the last take(), reused
 };
 
 }  // namespace amdrr::capture

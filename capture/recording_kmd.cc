@@ -417,6 +417,13 @@ void RecordingKmd::record_gpu_errors(const kmd::WaitEventsArgs& returned) {
   }
 }
 
+void RecordingKmd::prepare_cpu_write(uint64_t va, uint64_t size) {
+  inner_.prepare_cpu_write(va, size);
+  if (!store_tracker_ || !recording() || in_fork_child()) return;
+  std::lock_guard lock(mutex_);
+  store_tracker_->prepare_driver_write(va, size);
+}
+
 void RecordingKmd::note_cpu_write(uint64_t va, std::span<const uint8_t> bytes) {
   inner_.note_cpu_write(va, bytes);
   if (!recording() || in_fork_child() || bytes.empty()) return;

@@ -94,6 +94,7 @@ class RecordingKmd final : public kmd::Kmd {
   Result<void> set_event(uint32_t event_id) override;
   Result<void> reset_event(uint32_t event_id) override;
   Result<kmd::WaitResult> wait_events(const kmd::WaitEventsArgs& args) override;
+  void prepare_cpu_write(uint64_t va, uint64_t size) override;
   void note_cpu_write(uint64_t va, std::span<const uint8_t> bytes) override;
   void poll() override;
   void note_cpu_wait(const kmd::CpuWait& wait) override;

@@ -128,6 +128,14 @@ class Kmd {
     (void)va;
     (void)bytes;
   }
+  /// The driver is about to store `size` bytes at `va` with the CPU (bulk
+  /// writes: Buffer::write / fill). A recorder that write-protects mapped
+  /// pages to see program stores makes the range writable at once, instead
+  /// of taking a fault per page; backends ignore it. note_cpu_write follows.
+  virtual void prepare_cpu_write(uint64_t va, uint64_t size) {
+    (void)va;
+    (void)size;
+  }
   /// The driver is spin-waiting on GPU memory. The deterministic emulated GPU
   /// advances only inside Kmd calls, so every iteration of a CPU spin calls
   /// this; on hardware it does nothing.
