@@ -57,6 +57,12 @@ struct CaptureOptions {
 /// value: nullopt with a message in `error`.
 std::optional<CaptureOptions> capture_options_from_env(std::string* error);
 
+/// Does nothing; calling it links the read/recv/... interposers
+/// (syscall_interpose*.cc) into every program that can capture. Without the
+/// reference a static link could leave them out whenever another library
+/// already defines those names (ASan's interceptors do).
+void link_syscall_interposers();
+
 /// The path with "%p" replaced by the process id.
 std::string expand_capture_path(const std::string& path);
 

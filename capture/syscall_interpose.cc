@@ -43,6 +43,8 @@ void record(CaptureSession* s, const void* buf, ssize_t n) {
 
 }  // namespace
 
+void link_recvmsg_interposer();  // syscall_interpose_msg.cc
+
 // The tracking session, if any buffer of `iov` may be protected (also used
 // by syscall_interpose_msg.cc).
 CaptureSession* tracking_iov(const struct iovec* iov, int count) {
@@ -66,6 +68,10 @@ void record_iov(CaptureSession* s, const struct iovec* iov, int count, ssize_t n
     record(s, iov[i].iov_base, static_cast<ssize_t>(part));
     left -= part;
   }
+}
+
+void link_syscall_interposers() {
+  link_recvmsg_interposer();
 }
 
 }  // namespace amdrr::capture

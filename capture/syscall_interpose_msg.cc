@@ -11,6 +11,8 @@
 namespace amdrr::capture {
 CaptureSession* tracking_iov(const struct iovec* iov, int count);
 void record_iov(CaptureSession* s, const struct iovec* iov, int count, ssize_t n);
+// Referenced from syscall_interpose.cc so that a link pulls this file in.
+void link_recvmsg_interposer() {}
 }  // namespace amdrr::capture
 
 extern "C" ssize_t recvmsg(int fd, struct msghdr* msg, int flags) {
