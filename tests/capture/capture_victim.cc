@@ -2,7 +2,7 @@
 // capture tests. It makes `--submissions` SDMA submissions, waiting on each,
 // then does what --end says:
 //   exit     return normally          kill   raise SIGKILL (after a flush)
-//   segv     store through null       term   raise SIGTERM
+//   segv     store to page zero        term   raise SIGTERM
 //   abort    abort()                  fork   fork; the child uses the Kmd
 //   read     read(2) into a mapped BO (EFAULT under page protection)
 //   vectored readv, pread64, recvfrom and recvmsg into a mapped BO
@@ -17,6 +17,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -52,7 +53,8 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     raise(SIGKILL);
   } else if (end == "segv") {
-    *static_cast<volatile int*>(nullptr) = 1;
+    // A store that faults (not through null: UBSan would stop it first).
+    *reinterpret_cast<volatile int*>(uintptr_t{64}) = 1;
   } else if (end == "term") {
     raise(SIGTERM);
   } else if (end == "abort") {
