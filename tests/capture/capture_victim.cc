@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
     raise(SIGKILL);
   } else if (end == "segv") {
     // A store that faults (not through null: UBSan would stop it first).
-    *reinterpret_cast<volatile int*>(uintptr_t{64}) = 1;
+    volatile uintptr_t page_zero = 64;
+    *reinterpret_cast<volatile int*>(page_zero) = 1;
   } else if (end == "term") {
     raise(SIGTERM);
   } else if (end == "abort") {
