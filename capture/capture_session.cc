@@ -74,6 +74,9 @@ std::optional<CaptureOptions> capture_options_from_env(std::string* error) {
   if (const char* stores = std::getenv("AMDRR_CAPTURE_STORES")) {
     options.track_stores = std::strcmp(stores, "0") != 0;
   }
+  if (const char* packets = std::getenv("AMDRR_CAPTURE_OBSERVE_PACKETS")) {
+    options.observe_packets = std::strcmp(packets, "0") != 0;
+  }
   if (const char* max = std::getenv("AMDRR_CAPTURE_OBSERVE_CONTENT_MAX")) {
     char* end = nullptr;
     options.observe_content_max = std::strtoull(max, &end, 10);
@@ -108,6 +111,7 @@ std::unique_ptr<CaptureSession> CaptureSession::start(kmd::Kmd& backend,
   if (!s->writer_) return nullptr;
   s->recorder_ = std::make_unique<RecordingKmd>(backend, *s->writer_);
   s->recorder_->set_observe_content_max(options.observe_content_max);
+  s->recorder_->set_observe_packets(options.observe_packets);
   CaptureSession* raw = s.get();
   s->recorder_->set_wait_listener([raw] { raw->request_flush(); });
   if (options.signal_handlers && options.track_stores) {

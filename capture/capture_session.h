@@ -46,6 +46,9 @@ struct CaptureOptions {
   /// Observed ranges up to this many bytes carry their content
   /// (AMDRR_CAPTURE_OBSERVE_CONTENT_MAX; 0: hashes only).
   uint64_t observe_content_max = kDefaultObserveContentMax;
+  /// Decode submitted packets to observe their destinations after waits
+  /// (AMDRR_CAPTURE_OBSERVE_PACKETS=0 turns it off: less work per doorbell).
+  bool observe_packets = true;
   /// Install the fatal-signal handlers (and the SIGSEGV store tracking).
   bool signal_handlers = true;
   format::WriterOptions writer;
@@ -53,7 +56,7 @@ struct CaptureOptions {
 
 /// Capture options from the environment: AMDRR_CAPTURE (the path; unset or
 /// empty: nullopt), AMDRR_CAPTURE_FLUSH_MS, AMDRR_CAPTURE_STORES,
-/// AMDRR_CAPTURE_OBSERVE_CONTENT_MAX. A malformed
+/// AMDRR_CAPTURE_OBSERVE_CONTENT_MAX, AMDRR_CAPTURE_OBSERVE_PACKETS. A malformed
 /// value: nullopt with a message in `error`.
 std::optional<CaptureOptions> capture_options_from_env(std::string* error);
 

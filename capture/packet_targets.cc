@@ -19,6 +19,15 @@ namespace sdma = pkt::sdma;
 constexpr uint64_t kDwordMask = ~uint64_t{3};
 constexpr uint64_t kQwordMask = ~uint64_t{7};
 
+// A field of `p` by the id of its own entry without the by-name check
+// DecodedPacket::get makes; ids of a sibling entry go through get().
+uint32_t field(const DecodedPacket& p, pkt::FieldId id) {
+  return p.desc == id.desc ? p.values[id.index] : p.get(id);
+}
+uint64_t field64(const DecodedPacket& p, pkt::FieldId lo, pkt::FieldId hi) {
+  return uint64_t{field(p, lo)} | uint64_t{field(p, hi)} << 32;
+}
+
 struct Range {
   uint64_t va = 0;
   uint64_t size = 0;
@@ -33,11 +42,11 @@ Range write_data(const DecodedPacket& p) {
   static constexpr auto kNoIncr = field_id(pm4::kWriteData, "ADDR_INCR");
   static constexpr auto kLo = field_id(pm4::kWriteData, "DST_ADDR_LO");
   static constexpr auto kHi = field_id(pm4::kWriteData, "DST_ADDR_HI");
-  const uint32_t sel = p.get(kDstSel);
+  const uint32_t sel = field(p, kDstSel);
   if (sel != 1 && sel != 2 && sel != 5) return {};  // a register
   const auto payload = p.payload();
-  const bool no_incr = p.get(kNoIncr) != 0;
-  Range r{p.get64(kLo, kHi) & kDwordMask, no_incr ? 4 : payload.size() * 4};
+  const bool no_incr = field(p, kNoIncr) != 0;
+  Range r{field64(p, kLo, kHi) & kDwordMask, no_incr ? 4 : payload.size() * 4};
   if (!no_incr && !payload.empty() && payload.size() <= 2) {
     r.has_data = true;
     r.data = payload[0] | (payload.size() == 2 ? uint64_t{payload[1]} << 32 : 0);
@@ -51,11 +60,11 @@ Range copy_data(const DecodedPacket& p) {
   static constexpr auto kCount64 = field_id(pm4::kCopyData, "COUNT_SEL");
   static constexpr auto kLo = field_id(pm4::kCopyData, "DST_ADDR_LO");
   static constexpr auto kHi = field_id(pm4::kCopyData, "DST_ADDR_HI");
-  const uint32_t sel = p.get(kDstSel);
+  const uint32_t sel = field(p, kDstSel);
   if (sel != 2 && sel != 5) return {};
-  const bool is_64 = p.get(kCount64) != 0;
-  return {p.get64(kLo, kHi) & (is_64 ? kQwordMask : kDwordMask), is_64 ? 8u : 4u,
-          p.get(kSrcSel) == 9};  // SRC_SEL 9: the GPU clock
+  const bool is_64 = field(p, kCount64) != 0;
+  return {field64(p, kLo, kHi) & (is_64 ? kQwordMask : kDwordMask), is_64 ? 8u : 4u,
+          field(p, kSrcSel) == 9};  // SRC_SEL 9: the GPU clock
 }
 
 Range dma_data(const DecodedPacket& p) {
@@ -65,9 +74,9 @@ Range dma_data(const DecodedPacket& p) {
   static constexpr auto kBytes = field_id(pm4::kDmaDataGfx9, "BYTE_COUNT");
   static constexpr auto kDas = field_id(pm4::kDmaDataGfx9, "DAS");
   static constexpr auto kDaic = field_id(pm4::kDmaDataGfx9, "DAIC");
-  const uint32_t sel = p.get(kDstSel);
-  if ((sel != 0 && sel != 3) || p.get(kDas) || p.get(kDaic)) return {};
-  return {p.get64(kLo, kHi), p.get(kBytes)};
+  const uint32_t sel = field(p, kDstSel);
+  if ((sel != 0 && sel != 3) || field(p, kDas) || field(p, kDaic)) return {};
+  return {field64(p, kLo, kHi), field(p, kBytes)};
 }
 
 Range release_mem(const DecodedPacket& p) {
@@ -78,11 +87,11 @@ Range release_mem(const DecodedPacket& p) {
   static constexpr auto kHi = field_id(pm4::kReleaseMemGfx9, "ADDRESS_HI");
   static constexpr auto kDataLo = field_id(pm4::kReleaseMemGfx9, "DATA_LO");
   static constexpr auto kDataHi = field_id(pm4::kReleaseMemGfx9, "DATA_HI");
-  const uint64_t data = p.get64(kDataLo, kDataHi);
-  const bool interrupt = p.get(kIntSel) != 0;
-  const uint64_t addr = p.get64(kLo, kHi);
-  if (p.get(kDstSel) > 1) return {0, 0, false, interrupt};
-  switch (p.get(kDataSel)) {
+  const uint64_t data = field64(p, kDataLo, kDataHi);
+  const bool interrupt = field(p, kIntSel) != 0;
+  const uint64_t addr = field64(p, kLo, kHi);
+  if (field(p, kDstSel) > 1) return {0, 0, false, interrupt};
+  switch (field(p, kDataSel)) {
     case 1:  // low 32 bits of DATA
       return {addr & kDwordMask, 4, false, interrupt, true, data & 0xFFFFFFFFu};
     case 2:  // 64-bit DATA
@@ -102,29 +111,29 @@ Range sdma_packet(const DecodedPacket& p) {
       static constexpr auto kCount = field_id(sdma::kCopyLinearV4, "COUNT");
       static constexpr auto kLo = field_id(sdma::kCopyLinearV4, "DST_ADDR_LO");
       static constexpr auto kHi = field_id(sdma::kCopyLinearV4, "DST_ADDR_HI");
-      return {p.get64(kLo, kHi), uint64_t{p.get(kCount)} + 1};
+      return {field64(p, kLo, kHi), uint64_t{field(p, kCount)} + 1};
     }
     case Kind::kSdmaConstantFill: {
       static constexpr auto kCount = field_id(sdma::kConstantFillV4, "COUNT");
       static constexpr auto kLo = field_id(sdma::kConstantFillV4, "DST_ADDR_LO");
       static constexpr auto kHi = field_id(sdma::kConstantFillV4, "DST_ADDR_HI");
-      return {p.get64(kLo, kHi), uint64_t{p.get(kCount)} + 1};
+      return {field64(p, kLo, kHi), uint64_t{field(p, kCount)} + 1};
     }
     case Kind::kSdmaWriteUntiled: {
       static constexpr auto kLo = field_id(sdma::kWriteUntiled, "DST_ADDR_LO");
       static constexpr auto kHi = field_id(sdma::kWriteUntiled, "DST_ADDR_HI");
-      return {p.get64(kLo, kHi), p.payload().size() * 4};
+      return {field64(p, kLo, kHi), p.payload().size() * 4};
     }
     case Kind::kSdmaFence: {
       static constexpr auto kLo = field_id(sdma::kFenceV4, "ADDR_LO");
       static constexpr auto kHi = field_id(sdma::kFenceV4, "ADDR_HI");
       static constexpr auto kData = field_id(sdma::kFenceV4, "DATA");
-      return {p.get64(kLo, kHi) & kDwordMask, 4, false, false, true, p.get(kData)};
+      return {field64(p, kLo, kHi) & kDwordMask, 4, false, false, true, field(p, kData)};
     }
     case Kind::kSdmaTimestampGetGlobal: {
       static constexpr auto kLo = field_id(sdma::kTimestampGetGlobal, "WRITE_ADDR_LO");
       static constexpr auto kHi = field_id(sdma::kTimestampGetGlobal, "WRITE_ADDR_HI");
-      return {p.get64(kLo, kHi) & kQwordMask, 8, true};
+      return {field64(p, kLo, kHi) & kQwordMask, 8, true};
     }
     case Kind::kSdmaTrap:
       return {0, 0, false, true};

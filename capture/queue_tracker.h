@@ -68,8 +68,12 @@ class QueueTracker {
   bool covers(uint64_t va, uint64_t size) const;
 
  private:
+  void index_ranges();
+
   std::map<uint32_t, TrackedQueue> queues_;
-  std::vector<uint8_t> scratch_;  // the bytes of the last take(), reused
+  // covers() on every driver ring store: the rings and write pointers, flat.
+  std::vector<std::pair<uint64_t, uint64_t>> ranges_;  // [begin, end)
+  std::vector<uint8_t> scratch_;                       // the bytes of the last take(), reused
 };
 
 }  // namespace amdrr::capture

@@ -270,7 +270,7 @@ Result<void> RecordingKmd::write_doorbell(uint32_t queue_id, uint64_t value) {
     if (store_tracker_ && store_tracker_->has_dirty()) store_tracker_->flush(writer_);
     auto packets = queues_.take(queue_id);
     const TrackedQueue* q = queues_.find(queue_id);
-    if (packets && !packets->ring_unreadable) {
+    if (observe_packets_ && packets && !packets->ring_unreadable) {
       completions_.submitted(queue_id, packets->bytes, packets->position);
     }
     format::BlobId blob;

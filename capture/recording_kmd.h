@@ -52,6 +52,8 @@ class RecordingKmd final : public kmd::Kmd {
   /// Page-protection tracking of program stores into mapped BOs (optional).
   /// Flushed before every doorbell, wait and driver store.
   void set_store_tracker(StoreTracker* tracker) { store_tracker_ = tracker; }
+  /// Decode doorbells' packets for packetTarget observations (on by default).
+  void set_observe_packets(bool on) { observe_packets_ = on; }
   /// Observed ranges up to `bytes` carry their content (0: hashes only).
   void set_observe_content_max(uint64_t bytes) { observe_content_max_ = bytes; }
   /// Stops recording for good (the trace was closed, or this is a fork
@@ -126,6 +128,7 @@ class RecordingKmd final : public kmd::Kmd {
   std::function<void()> wait_listener_;
   StoreTracker* store_tracker_ = nullptr;
   uint64_t observe_content_max_ = kDefaultObserveContentMax;
+  bool observe_packets_ = true;
 
   mutable std::mutex mutex_;  // guards everything below
   QueueTracker queues_;
