@@ -222,5 +222,41 @@ TEST(Observation, AFailedWaitIsAGpuErrorWithTheDriversMessage) {
   EXPECT_EQ(t.count(schema::Record::OBSERVED), 0u);
 }
 
+// A queue that stays full (its engine blocked on a wait nothing satisfies)
+// fails the submission: that is a GPU error in the trace too.
+TEST(Observation, ARingThatStaysFullIsAGpuError) {
+  amdrr::testing::TempDir dir;
+  const std::string path = dir.file("full.amdrr");
+  std::string message;
+  uint32_t queue_id = 0;
+  {
+    SimCapture capture(path);
+    Device& dev = capture.system().device(0);
+    Buffer dst = dev.alloc(4096, Memory::kGtt, "dst");
+    Signal never = capture.system().make_signal(0);
+    QueueOptions options;
+    options.ring_bytes = 256;
+    options.full_timeout = std::chrono::milliseconds(100);
+    auto q = SdmaQueue::create(dev, options);
+    queue_id = q->id();
+    q->wait(never, 1).submit();
+    try {
+      for (int i = 0; i < 100; ++i) q->fill(dst.va(), 1, 64).submit();
+    } catch (const Error& e) {
+      message = e.what();
+    }
+    q.reset();
+    capture.finish();
+  }
+  ASSERT_FALSE(message.empty()) << "the ring never filled";
+  auto t = read_trace(path);
+  ASSERT_EQ(t.count(schema::Record::GPU_ERROR), 1u);
+  const Rec& e = *std::find_if(t.records.begin(), t.records.end(),
+                               [](const Rec& r) { return r.kind == schema::Record::GPU_ERROR; });
+  EXPECT_EQ(e.error_kind, schema::GpuErrorKind::TIMEOUT);
+  EXPECT_EQ(e.queue_id, queue_id);
+  EXPECT_EQ(e.label, message);
+}
+
 }  // namespace
 }  // namespace amdrr::capture
