@@ -1,19 +1,24 @@
 // Capture overhead on the emulated GPU (deterministic mode, seed 0), each
 // workload run without and with capture in the same process, alternating,
-// best of three (ratios, not absolute times, are the result):
+// best of five (submissions) or three, wall time and the calling thread's CPU
+// time (ratios, not absolute times, are the result):
 //
 //   submissions   N small SDMA submissions (a 64-byte fill each) over four
 //                 queues, a wait every 64 submissions: wall time with
 //                 capture / without (target <= 1.10) and the added time per
-//                 doorbell in ns
+//                 doorbell in ns, with packet observations on and off
+//                 (AMDRR_CAPTURE_OBSERVE_PACKETS)
 //   uploads       Buffer::write of 64 MiB in 1 MiB writes, half of them
 //                 one repeated content (driver writes, recorded exactly):
-//                 ratio and trace size, with store tracking on (the writes
-//                 fault on protected pages) and off
+//                 ratio, with store tracking on (the driver makes the
+//                 pages writable first, Kmd::prepare_cpu_write) and off, and
+//                 trace size against what the unique content compresses to
 //   mapped        plain stores through mapped pointers, one per 4 KiB page
 //                 per round, a wait per round (page-protection path): ratio
 //
 //   capture_bench [--submissions N] [--only submissions|uploads|mapped]
+
+#include <time.h>
 
 #include <chrono>
 #include <cstdio>
@@ -23,6 +28,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <zstd.h>
 
 #include "capture/capture_session.h"
 #include "lib/driver/sdma_queue.h"
@@ -35,13 +42,35 @@ namespace {
 using namespace amdrr;
 using Clock = std::chrono::steady_clock;
 
+// Wall time, and CPU time of the calling thread (where the program and, in
+// deterministic mode, the emulated GPU run; capture's compressor threads
+// are not in it). On a loaded machine the second is the steadier ratio.
+struct Times {
+  double wall = 0;
+  double cpu = 0;
+};
+
+double thread_cpu() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+struct Stopwatch {
+  Clock::time_point wall0 = Clock::now();
+  double cpu0 = thread_cpu();
+  Times read() const {
+    return {std::chrono::duration<double>(Clock::now() - wall0).count(), thread_cpu() - cpu0};
+  }
+};
+
 struct Rig {
   std::unique_ptr<sim::SimKfd> kfd;
   std::unique_ptr<sim::EngineScheduler> engines;
   std::unique_ptr<capture::CaptureSession> session;
   std::unique_ptr<System> system;
 
-  explicit Rig(const std::string& trace, bool track_stores = true) {
+  explicit Rig(const std::string& trace, bool track_stores = true, bool observe_packets = true) {
     kfd = std::move(sim::SimKfd::create({}).value());
     engines = std::make_unique<sim::EngineScheduler>(*kfd);
     kmd::Kmd* k = kfd.get();
@@ -50,6 +79,7 @@ struct Rig {
       o.path = trace;
       o.backend = schema::Backend::SIM;
       o.track_stores = track_stores;
+      o.observe_packets = observe_packets;
       std::string error;
       session = capture::CaptureSession::start(*kfd, o, &error);
       if (!session) {
@@ -68,9 +98,9 @@ struct Rig {
   }
 };
 
-double submissions(const std::string& trace, int n) {
-  Rig rig(trace);
-  double seconds = 0;
+Times submissions(const std::string& trace, int n, bool observe_packets) {
+  Rig rig(trace, true, observe_packets);
+  Times seconds;
   {
     Device& dev = rig.system->device(0);
     Buffer dst = dev.alloc(1 << 16, Memory::kGtt, "dst");
@@ -80,7 +110,7 @@ double submissions(const std::string& trace, int n) {
       queues.push_back(SdmaQueue::create(dev));
       done.push_back(rig.system->make_signal(0));
     }
-    auto t0 = Clock::now();
+    Stopwatch watch;
     for (int i = 0; i < n; ++i) {
       int q = i % 4;
       queues[q]->fill(dst.va() + 64 * q, static_cast<uint32_t>(i), 64);
@@ -94,39 +124,57 @@ double submissions(const std::string& trace, int n) {
     }
     for (int w = 0; w < 4; ++w) queues[w]->signal(done[w], 1u << 30).submit();
     for (int w = 0; w < 4; ++w) done[w].wait_at_least(1u << 30);
-    seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    seconds = watch.read();
   }
   rig.finish();
   return seconds;
 }
 
-double uploads(const std::string& trace, uint64_t total, bool track_stores) {
+// Chunk `i` of the uploads: even chunks repeat one content, odd ones are all
+// different.
+void upload_chunk(std::vector<uint8_t>& data, uint64_t i) {
+  uint64_t seed = i % 2 == 0 ? 0 : i;
+  for (uint64_t j = 0; j < data.size(); j += 8) {
+    uint64_t v = (j + 1) * 0x9E3779B97F4A7C15ull ^ seed * 0xD6E8FEB86659FD93ull;
+    std::memcpy(data.data() + j, &v, 8);
+  }
+}
+
+// What the uploads' unique content compresses to with the writer's zstd
+// level (1), chunk by chunk: the floor for the trace's size.
+uint64_t unique_compressed(uint64_t total, uint64_t chunk) {
+  std::vector<uint8_t> data(chunk), out(ZSTD_compressBound(chunk));
+  uint64_t sum = 0;
+  for (uint64_t i = 0; i < total / chunk; ++i) {
+    if (i % 2 == 0 && i != 0) continue;  // the repeated content, once
+    upload_chunk(data, i);
+    sum += ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 1);
+  }
+  return sum;
+}
+
+Times uploads(const std::string& trace, uint64_t total, bool track_stores) {
   Rig rig(trace, track_stores);
-  double seconds = 0;
+  Times seconds;
   {
     Device& dev = rig.system->device(0);
     const uint64_t chunk = 1 << 20;
     Buffer b = dev.alloc(chunk, Memory::kGtt, "upload");
     std::vector<uint8_t> data(chunk);
-    auto t0 = Clock::now();
+    Stopwatch watch;
     for (uint64_t i = 0; i < total / chunk; ++i) {
-      // Even chunks repeat one content; odd ones are all different.
-      uint64_t seed = i % 2 == 0 ? 0 : i;
-      for (uint64_t j = 0; j < chunk; j += 8) {
-        uint64_t v = (j + 1) * 0x9E3779B97F4A7C15ull ^ seed * 0xD6E8FEB86659FD93ull;
-        std::memcpy(data.data() + j, &v, 8);
-      }
+      upload_chunk(data, i);
       b.write(0, data);
     }
-    seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    seconds = watch.read();
   }
   rig.finish();
   return seconds;
 }
 
-double mapped(const std::string& trace, int rounds) {
+Times mapped(const std::string& trace, int rounds) {
   Rig rig(trace);
-  double seconds = 0;
+  Times seconds;
   {
     Device& dev = rig.system->device(0);
     const uint64_t size = 4 << 20;
@@ -134,26 +182,38 @@ double mapped(const std::string& trace, int rounds) {
     auto q = SdmaQueue::create(dev);
     Signal done = rig.system->make_signal(0);
     uint8_t* p = b.data();
-    auto t0 = Clock::now();
+    Stopwatch watch;
     for (int r = 1; r <= rounds; ++r) {
       for (uint64_t off = 0; off < size; off += 4096) p[off + (r % 64)] = static_cast<uint8_t>(r);
       q->signal(done, static_cast<uint64_t>(r)).submit();
       done.wait_at_least(static_cast<uint64_t>(r));
     }
-    seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    seconds = watch.read();
   }
   rig.finish();
   return seconds;
 }
 
+struct Pair {
+  Times plain{1e30, 1e30};
+  Times captured{1e30, 1e30};
+  double wall_ratio() const { return captured.wall / plain.wall; }
+  double cpu_ratio() const { return captured.cpu / plain.cpu; }
+};
+
+// Alternating runs, best of `n` for each figure.
 template <typename F>
-std::pair<double, double> best_of_three(F run, const std::string& trace) {
-  double plain = 1e30, captured = 1e30;
-  for (int i = 0; i < 3; ++i) {
-    plain = std::min(plain, run(std::string()));
-    captured = std::min(captured, run(trace));
+Pair best_of(int n, F run, const std::string& trace) {
+  Pair best;
+  auto keep = [](Times& b, Times t) {
+    b.wall = std::min(b.wall, t.wall);
+    b.cpu = std::min(b.cpu, t.cpu);
+  };
+  for (int i = 0; i < n; ++i) {
+    keep(best.plain, run(std::string()));
+    keep(best.captured, run(trace));
   }
-  return {plain, captured};
+  return best;
 }
 
 }  // namespace
@@ -171,36 +231,44 @@ int main(int argc, char** argv) {
                                 .string();
 
   if (wanted("submissions")) {
-    auto [p1, c1] = best_of_three([&](const std::string& t) { return submissions(t, n); }, trace);
-    std::printf(
-        "submissions  %d over 4 SDMA queues: %.3f s plain, %.3f s captured, ratio %.3f, "
-        "+%.0f ns per doorbell, trace %.1f MiB\n",
-        n, p1, c1, c1 / p1, (c1 - p1) * 1e9 / n,
-        static_cast<double>(std::filesystem::file_size(trace)) / (1 << 20));
+    for (bool observe : {true, false}) {
+      auto r = best_of(
+          5, [&](const std::string& t) { return submissions(t, n, observe); }, trace);
+      std::printf(
+          "submissions  %d over 4 SDMA queues, packet observations %s: wall %.3f s plain, %.3f "
+          "s captured, ratio %.3f; calling thread CPU %.3f / %.3f s, ratio %.3f, +%.0f ns per "
+          "doorbell; trace %.1f MiB\n",
+          n, observe ? "on " : "off", r.plain.wall, r.captured.wall, r.wall_ratio(), r.plain.cpu,
+          r.captured.cpu, r.cpu_ratio(), (r.captured.cpu - r.plain.cpu) * 1e9 / n,
+          static_cast<double>(std::filesystem::file_size(trace)) / (1 << 20));
+    }
   }
   if (wanted("uploads")) {
     const uint64_t total = 64ull << 20;
-    auto [p2, c2] =
-        best_of_three([&](const std::string& t) { return uploads(t, total, true); }, trace);
-    auto [p2n, c2n] =
-        best_of_three([&](const std::string& t) { return uploads(t, total, false); }, trace);
+    for (bool track : {true, false}) {
+      auto r = best_of(
+          3, [&](const std::string& t) { return uploads(t, total, track); }, trace);
+      std::printf(
+          "uploads      %llu MiB (half repeated), store tracking %s: wall %.3f s plain, %.3f s "
+          "captured, ratio %.2f; calling thread CPU %.3f / %.3f s, ratio %.2f\n",
+          static_cast<unsigned long long>(total >> 20), track ? "on " : "off", r.plain.wall,
+          r.captured.wall, r.wall_ratio(), r.plain.cpu, r.captured.cpu, r.cpu_ratio());
+    }
+    const double floor = static_cast<double>(unique_compressed(total, 1 << 20));
+    const double size = static_cast<double>(std::filesystem::file_size(trace));
     std::printf(
-        "uploads      %llu MiB (half repeated): %.3f s plain, %.3f s captured, ratio %.3f, "
-        "trace %.1f MiB\n",
-        static_cast<unsigned long long>(total >> 20), p2, c2, c2 / p2,
-        static_cast<double>(std::filesystem::file_size(trace)) / (1 << 20));
-    std::printf(
-        "uploads      same without store tracking (driver writes only): %.3f s plain, "
-        "%.3f s captured, ratio %.3f\n",
-        p2n, c2n, c2n / p2n);
+        "uploads      trace %.2f MiB, unique content compressed (zstd -1) %.2f MiB: %+.2f %%\n",
+        size / (1 << 20), floor / (1 << 20), (size / floor - 1) * 100);
   }
   if (wanted("mapped")) {
     const int rounds = 200;
-    auto [p3, c3] = best_of_three([&](const std::string& t) { return mapped(t, rounds); }, trace);
+    auto r = best_of(
+        3, [&](const std::string& t) { return mapped(t, rounds); }, trace);
     std::printf(
-        "mapped       %d rounds x 1024 pages stored through pointers: %.3f s plain, %.3f s "
-        "captured, ratio %.2f, %.2f us per trapped page\n",
-        rounds, p3, c3, c3 / p3, (c3 - p3) * 1e6 / (rounds * 1024.0));
+        "mapped       %d rounds x 1024 pages stored through pointers: wall %.3f s plain, %.3f s "
+        "captured, ratio %.1f, %.2f us per trapped page (calling thread CPU)\n",
+        rounds, r.plain.wall, r.captured.wall, r.wall_ratio(),
+        (r.captured.cpu - r.plain.cpu) * 1e6 / (rounds * 1024.0));
   }
   std::filesystem::remove(trace);
   return 0;

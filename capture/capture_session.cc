@@ -23,6 +23,19 @@ void close_at_exit() {
   if (CaptureSession* s = g_active.load()) s->close(schema::EndReason::PROCESS_EXIT);
 }
 
+// What a fork child lets go of (the parent's writer and timer threads do not
+// exist here; destroying them would join or write for the parent). Kept
+// reachable from a global so leak checkers do not report them as lost.
+std::atomic<void*> g_abandoned[4];
+
+template <typename T>
+void abandon(T* object) {
+  for (auto& slot : g_abandoned) {
+    void* empty = nullptr;
+    if (slot.compare_exchange_strong(empty, object)) return;
+  }
+}
+
 bool parse_ms(const char* text, std::chrono::milliseconds* out) {
   char* end = nullptr;
   unsigned long long v = std::strtoull(text, &end, 10);
@@ -61,6 +74,18 @@ std::optional<CaptureOptions> capture_options_from_env(std::string* error) {
   if (const char* stores = std::getenv("AMDRR_CAPTURE_STORES")) {
     options.track_stores = std::strcmp(stores, "0") != 0;
   }
+  if (const char* packets = std::getenv("AMDRR_CAPTURE_OBSERVE_PACKETS")) {
+    options.observe_packets = std::strcmp(packets, "0") != 0;
+  }
+  if (const char* max = std::getenv("AMDRR_CAPTURE_OBSERVE_CONTENT_MAX")) {
+    char* end = nullptr;
+    options.observe_content_max = std::strtoull(max, &end, 10);
+    if (*max == '\0' || *end != '\0' || options.observe_content_max > (uint64_t{1} << 30)) {
+      *error = std::string("AMDRR_CAPTURE_OBSERVE_CONTENT_MAX=") + max +
+               " must be a number of bytes from 0 to 1073741824";
+      return std::nullopt;
+    }
+  }
   return options;
 }
 
@@ -85,6 +110,8 @@ std::unique_ptr<CaptureSession> CaptureSession::start(kmd::Kmd& backend,
       error, options.writer);
   if (!s->writer_) return nullptr;
   s->recorder_ = std::make_unique<RecordingKmd>(backend, *s->writer_);
+  s->recorder_->set_observe_content_max(options.observe_content_max);
+  s->recorder_->set_observe_packets(options.observe_packets);
   CaptureSession* raw = s.get();
   s->recorder_->set_wait_listener([raw] { raw->request_flush(); });
   if (options.signal_handlers && options.track_stores) {
@@ -93,6 +120,7 @@ std::unique_ptr<CaptureSession> CaptureSession::start(kmd::Kmd& backend,
   }
   if (options.signal_handlers) set_crash_targets(s->writer_.get(), s->tracker_.get());
   install_fork_guard();
+  link_syscall_interposers();
   static std::atomic<bool> atexit_registered{false};
   if (!atexit_registered.exchange(true)) std::atexit(close_at_exit);
   g_active.store(raw);
@@ -135,8 +163,8 @@ bool CaptureSession::close(schema::EndReason reason) {
   if (in_fork_child() || getpid() != pid_) {
     // The writer's and the timer's threads exist only in the parent: let go
     // of them without touching the parent's trace.
-    (void)timer_.release();
-    (void)writer_.release();
+    abandon(timer_.release());
+    abandon(writer_.release());
     if (recorder_) recorder_->stop();
     if (tracker_) tracker_->untrack_all();
     return true;

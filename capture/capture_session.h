@@ -43,15 +43,28 @@ struct CaptureOptions {
   /// Write-protect host-visible BOs to see plain program stores
   /// (AMDRR_CAPTURE_STORES=0 turns it off).
   bool track_stores = true;
+  /// Observed ranges up to this many bytes carry their content
+  /// (AMDRR_CAPTURE_OBSERVE_CONTENT_MAX; 0: hashes only).
+  uint64_t observe_content_max = kDefaultObserveContentMax;
+  /// Decode submitted packets to observe their destinations after waits
+  /// (AMDRR_CAPTURE_OBSERVE_PACKETS=0 turns it off: less work per doorbell).
+  bool observe_packets = true;
   /// Install the fatal-signal handlers (and the SIGSEGV store tracking).
   bool signal_handlers = true;
   format::WriterOptions writer;
 };
 
 /// Capture options from the environment: AMDRR_CAPTURE (the path; unset or
-/// empty: nullopt), AMDRR_CAPTURE_FLUSH_MS, AMDRR_CAPTURE_STORES. A malformed
+/// empty: nullopt), AMDRR_CAPTURE_FLUSH_MS, AMDRR_CAPTURE_STORES,
+/// AMDRR_CAPTURE_OBSERVE_CONTENT_MAX, AMDRR_CAPTURE_OBSERVE_PACKETS. A malformed
 /// value: nullopt with a message in `error`.
 std::optional<CaptureOptions> capture_options_from_env(std::string* error);
+
+/// Does nothing; calling it links the read/recv/... interposers
+/// (syscall_interpose*.cc) into every program that can capture. Without the
+/// reference a static link could leave them out whenever another library
+/// already defines those names (ASan's interceptors do).
+void link_syscall_interposers();
 
 /// The path with "%p" replaced by the process id.
 std::string expand_capture_path(const std::string& path);

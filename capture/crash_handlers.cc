@@ -1,8 +1,10 @@
 #include "capture/crash_handlers.h"
 
+#include <dlfcn.h>
 #include <signal.h>
 
 #include <atomic>
+#include <cstring>
 #include <mutex>
 
 namespace amdrr::capture {
@@ -14,11 +16,38 @@ constexpr int kMaxSignal = 65;
 std::atomic<format::TraceWriter*> g_writer{nullptr};
 std::atomic<StoreTracker*> g_tracker{nullptr};
 struct sigaction g_previous[kMaxSignal];
+// The previous handler is a sanitizer's (ASan, UBSan...), which reports and
+// ends the process: the trace is saved before it runs.
+bool g_previous_ends_process[kMaxSignal];
 std::atomic<bool> g_flushed{false};
 
 bool is_fault(int sig, const siginfo_t* info) {
   // Raised by the kernel for an access (si_code > 0), not by kill()/raise().
   return (sig == SIGSEGV || sig == SIGBUS) && info != nullptr && info->si_code > 0;
+}
+
+void save_trace() {
+  if (!g_flushed.exchange(true)) {
+    if (format::TraceWriter* writer = g_writer.load(std::memory_order_acquire)) {
+      writer->emergency_flush();
+    }
+  }
+}
+
+// Whether `action`'s handler lives in a sanitizer runtime. Not signal-safe
+// (dladdr): asked once, when the handlers are installed.
+bool is_sanitizer_handler(const struct sigaction& action) {
+  void* fn = (action.sa_flags & SA_SIGINFO) != 0 ? reinterpret_cast<void*>(action.sa_sigaction)
+                                                 : reinterpret_cast<void*>(action.sa_handler);
+  if (action.sa_handler == SIG_DFL || action.sa_handler == SIG_IGN || fn == nullptr) return false;
+  Dl_info where = {};
+  if (dladdr(fn, &where) == 0) return false;
+  auto contains = [](const char* text, const char* part) {
+    return text != nullptr && std::strstr(text, part) != nullptr;
+  };
+  return contains(where.dli_fname, "libasan") || contains(where.dli_fname, "libubsan") ||
+         contains(where.dli_fname, "clang_rt.") || contains(where.dli_sname, "__sanitizer") ||
+         contains(where.dli_sname, "__asan");
 }
 
 void handler(int sig, siginfo_t* info, void* context) {
@@ -27,6 +56,7 @@ void handler(int sig, siginfo_t* info, void* context) {
     if (tracker != nullptr && tracker->on_fault(info->si_addr)) return;
   }
   const struct sigaction& previous = g_previous[sig];
+  if (g_previous_ends_process[sig]) save_trace();
   if ((previous.sa_flags & SA_SIGINFO) != 0 && previous.sa_sigaction != nullptr) {
     previous.sa_sigaction(sig, info, context);
     return;
@@ -38,11 +68,7 @@ void handler(int sig, siginfo_t* info, void* context) {
   }
   if (previous.sa_handler == SIG_IGN && !is_fault(sig, info)) return;
   // The default disposition ends the process: save the trace first.
-  if (!g_flushed.exchange(true)) {
-    if (format::TraceWriter* writer = g_writer.load(std::memory_order_acquire)) {
-      writer->emergency_flush();
-    }
-  }
+  save_trace();
   struct sigaction dfl = {};
   dfl.sa_handler = SIG_DFL;
   sigemptyset(&dfl.sa_mask);
@@ -57,7 +83,10 @@ void install() {
   action.sa_sigaction = handler;
   action.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
   sigemptyset(&action.sa_mask);
-  for (int sig : kSignals) sigaction(sig, &action, &g_previous[sig]);
+  for (int sig : kSignals) {
+    sigaction(sig, &action, &g_previous[sig]);
+    g_previous_ends_process[sig] = is_sanitizer_handler(g_previous[sig]);
+  }
 }
 
 }  // namespace

@@ -42,3 +42,12 @@ void note_fork_child_uses_gpu() {
 }
 
 }  // namespace amdrr::capture
+
+// LeakSanitizer's off switch, asked when it is about to check for leaks. In a
+// fork child of a capturing process, the writer's buffers and compressor
+// contexts are referenced only from the stacks of the parent's threads, which
+// do not exist in the child: every one would be reported as a leak. Weak: a
+// program's own definition takes precedence.
+extern "C" __attribute__((weak)) int __lsan_is_turned_off() {
+  return amdrr::capture::in_fork_child() ? 1 : 0;
+}

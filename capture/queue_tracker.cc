@@ -40,10 +40,20 @@ void QueueTracker::add(uint32_t queue_id, const kmd::CreateQueueArgs& args, bool
   q.ring_readable = ring_readable && q.ring_size != 0 && (q.ring_size & (q.ring_size - 1)) == 0;
   if (q.ring_readable) q.last_position = load_u64(q.wptr_va) * q.unit;
   queues_[queue_id] = q;
+  index_ranges();
 }
 
 void QueueTracker::remove(uint32_t queue_id) {
   queues_.erase(queue_id);
+  index_ranges();
+}
+
+void QueueTracker::index_ranges() {
+  ranges_.clear();
+  for (const auto& [id, q] : queues_) {
+    ranges_.emplace_back(q.ring_va, q.ring_va + q.ring_size);
+    ranges_.emplace_back(q.wptr_va, q.wptr_va + 8);
+  }
 }
 
 void QueueTracker::update(const kmd::UpdateQueueArgs& args, bool ring_readable) {
@@ -54,6 +64,7 @@ void QueueTracker::update(const kmd::UpdateQueueArgs& args, bool ring_readable) 
   q.ring_size = args.ring_size;
   q.ring_readable = ring_readable && q.ring_size != 0 && (q.ring_size & (q.ring_size - 1)) == 0;
   if (q.ring_readable) q.last_position = load_u64(q.wptr_va) * q.unit;
+  index_ranges();
 }
 
 const TrackedQueue* QueueTracker::find(uint32_t queue_id) const {
@@ -83,19 +94,32 @@ std::optional<DoorbellPackets> QueueTracker::take(uint32_t queue_id) {
     length = size;
   }
   out.ring_offset = from & (size - 1);
-  out.bytes.resize(length);
+  out.position = from;
+  scratch_.resize(length);
   const auto* ring = reinterpret_cast<const uint8_t*>(q.ring_va);
   uint64_t first = std::min(length, size - out.ring_offset);
-  std::memcpy(out.bytes.data(), ring + out.ring_offset, first);
-  if (first < length) std::memcpy(out.bytes.data() + first, ring, length - first);
+  std::memcpy(scratch_.data(), ring + out.ring_offset, first);
+  if (first < length) std::memcpy(scratch_.data() + first, ring, length - first);
+  out.bytes = scratch_;
   q.last_position = position;
   return out;
 }
 
+uint64_t QueueTracker::read_position(uint32_t queue_id) const {
+  const TrackedQueue* q = find(queue_id);
+  if (!q || !q->ring_readable) return 0;
+  const uint64_t pos = load_u64(q->rptr_va) * q->unit;
+  const uint64_t last = q->last_position;
+  if (pos <= last && last - pos <= q->ring_size) return pos;  // an unwrapped pointer
+  // UNVERIFIED which queues' hardware read pointers wrap: take the position
+  // within one ring behind the last doorbell.
+  const uint64_t mask = uint64_t{q->ring_size} - 1;
+  return last - (((last & mask) - (pos & mask)) & mask);
+}
+
 bool QueueTracker::covers(uint64_t va, uint64_t size) const {
-  for (const auto& [id, q] : queues_) {
-    if (va >= q.ring_va && va + size <= q.ring_va + q.ring_size) return true;
-    if (va == q.wptr_va && size == 8) return true;
+  for (const auto& [begin, end] : ranges_) {
+    if (va >= begin && va + size <= end) return true;
   }
   return false;
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "lib/kmd/kmd_types.h"
@@ -32,8 +33,9 @@ struct TrackedQueue {
 struct DoorbellPackets {
   uint64_t write_pointer = 0;  // as read from memory, in the queue's units
   uint64_t read_pointer = 0;
-  uint64_t ring_offset = 0;    // byte offset in the ring where `bytes` begins
-  std::vector<uint8_t> bytes;  // wrap unrolled
+  uint64_t ring_offset = 0;        // byte offset in the ring where `bytes` begins
+  uint64_t position = 0;           // the same, as an unwrapped byte count
+  std::span<const uint8_t> bytes;  // wrap unrolled; valid until the next take()
   bool ring_unreadable = false;
   bool overrun = false;  // more than a ring's worth since the last doorbell
 };
@@ -56,12 +58,22 @@ class QueueTracker {
   /// nullopt for a queue we never saw created.
   std::optional<DoorbellPackets> take(uint32_t queue_id);
 
+  /// The queue's read pointer, read from memory, as an unwrapped byte
+  /// position no later than the last doorbell's (a read pointer that wraps
+  /// is unwrapped against it); 0 for an unknown or unreadable queue.
+  uint64_t read_position(uint32_t queue_id) const;
+
   /// True if [va, va + size) lies inside a tracked ring or is a tracked write
   /// pointer: doorbell records already carry those bytes.
   bool covers(uint64_t va, uint64_t size) const;
 
  private:
+  void index_ranges();
+
   std::map<uint32_t, TrackedQueue> queues_;
+  // covers() on every driver ring store: the rings and write pointers, flat.
+  std::vector<std::pair<uint64_t, uint64_t>> ranges_;  // [begin, end)
+  std::vector<uint8_t> scratch_;                       // the bytes of the last take(), reused
 };
 
 }  // namespace amdrr::capture

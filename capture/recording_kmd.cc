@@ -8,6 +8,8 @@
 #include "capture/store_tracker.h"
 #include "format/hash.h"
 #include "format/kmd_records.h"
+#include "lib/gpu/gpu_target.h"
+#include "lib/pkt/tables.h"
 
 namespace amdrr::capture {
 
@@ -46,6 +48,38 @@ schema::CompareOp compare_op(kmd::CpuWait::Op op) {
       return schema::CompareOp::GT;
   }
   return schema::CompareOp::ALWAYS;
+}
+
+schema::GpuErrorKind error_kind(kmd::CpuWaitFailure::Kind kind) {
+  using K = kmd::CpuWaitFailure::Kind;
+  switch (kind) {
+    case K::kTimeout:
+      return schema::GpuErrorKind::TIMEOUT;
+    case K::kQueueHung:
+      return schema::GpuErrorKind::HANG;
+    case K::kQueueError:
+      return schema::GpuErrorKind::QUEUE_ERROR;
+    case K::kUnsupported:
+      return schema::GpuErrorKind::UNSUPPORTED_BY_EMULATOR;
+    case K::kVmFault:
+      return schema::GpuErrorKind::VM_FAULT;
+    case K::kIllegalInstruction:
+      return schema::GpuErrorKind::ILLEGAL_INSTRUCTION;
+  }
+  return schema::GpuErrorKind::QUEUE_ERROR;
+}
+
+// The packet table a queue's ring is decoded with; nullptr for AQL queues
+// (their dispatch outputs are not in the packets) and unknown targets.
+const pkt::PacketTable* queue_table(const gpu::Topology& topology, uint32_t gpu_id,
+                                    kmd::QueueType type) {
+  if (type == kmd::QueueType::kComputeAql) return nullptr;
+  const gpu::Node* node = topology.find_gpu(gpu_id);
+  if (!node) return nullptr;
+  auto target = gpu::resolve_target(*node);
+  if (!target.ok()) return nullptr;
+  if (type == kmd::QueueType::kCompute) return &pkt::pm4_table(target->pm4_family);
+  return &pkt::sdma_table(target->sdma_version);
 }
 
 }  // namespace
@@ -143,7 +177,7 @@ Result<kmd::CpuMapping> RecordingKmd::mmap(const kmd::MmapArgs& args) {
       args, [&] { return inner_.mmap(args); }, AMDRR_VALUE);
   if (result.ok() && recording() && !in_fork_child()) {
     std::lock_guard lock(mutex_);
-    cpu_mappings_[result->addr] = result->size;
+    cpu_mappings_[result->addr] = Mapping{result->size, args.device};
     // BOs (render-node mappings) can take program stores; doorbell, event
     // and MMIO pages (/dev/kfd) are not memory the program fills.
     if (store_tracker_ && args.device == kmd::MmapDevice::kRenderNode && (args.prot & 2) != 0) {
@@ -166,11 +200,19 @@ Result<void> RecordingKmd::munmap(const kmd::CpuMapping& mapping) {
       mapping, [&] { return inner_.munmap(mapping); }, AMDRR_VALUE);
 }
 
-bool RecordingKmd::cpu_mapped(uint64_t va, uint64_t size) const {
+const kmd::MmapDevice* RecordingKmd::mapping_device(uint64_t va, uint64_t size) const {
   auto it = cpu_mappings_.upper_bound(va);
-  if (it == cpu_mappings_.begin()) return false;
+  if (it == cpu_mappings_.begin()) return nullptr;
   --it;
-  return va >= it->first && va + size <= it->first + it->second;
+  const uint64_t end = it->first + it->second.size;
+  if (va < it->first || size > end - it->first || va - it->first > end - it->first - size) {
+    return nullptr;
+  }
+  return &it->second.device;
+}
+
+bool RecordingKmd::cpu_mapped(uint64_t va, uint64_t size) const {
+  return mapping_device(va, size) != nullptr;
 }
 
 Result<kmd::CreateQueueResult> RecordingKmd::create_queue(const kmd::CreateQueueArgs& args) {
@@ -182,6 +224,9 @@ Result<kmd::CreateQueueResult> RecordingKmd::create_queue(const kmd::CreateQueue
                     cpu_mapped(args.write_pointer_address, 8) &&
                     cpu_mapped(args.read_pointer_address, 8);
     queues_.add(result->queue_id, args, readable);
+    completions_.add_queue(
+        result->queue_id,
+        readable ? queue_table(topology(), args.gpu_id, args.queue_type) : nullptr);
     // The driver writes rings and pointers on every submission; Doorbell
     // records carry them, so page protection would only cost a fault each.
     if (store_tracker_) {
@@ -198,6 +243,7 @@ Result<void> RecordingKmd::destroy_queue(uint32_t queue_id) {
   if (result.ok()) {
     std::lock_guard lock(mutex_);
     queues_.remove(queue_id);
+    completions_.remove_queue(queue_id);
   }
   return result;
 }
@@ -224,6 +270,9 @@ Result<void> RecordingKmd::write_doorbell(uint32_t queue_id, uint64_t value) {
     if (store_tracker_ && store_tracker_->has_dirty()) store_tracker_->flush(writer_);
     auto packets = queues_.take(queue_id);
     const TrackedQueue* q = queues_.find(queue_id);
+    if (observe_packets_ && packets && !packets->ring_unreadable) {
+      completions_.submitted(queue_id, packets->bytes, packets->position);
+    }
     format::BlobId blob;
     bool use_blob =
         packets && (packets->bytes.size() > kInlinePacketBytes || packets->bytes.size() % 4 != 0);
@@ -317,7 +366,12 @@ Result<kmd::WaitResult> RecordingKmd::wait_events(const kmd::WaitEventsArgs& arg
     auto ids = w.initEventIds(static_cast<unsigned>(args.events.size()));
     for (unsigned i = 0; i < ids.size(); ++i) ids.set(i, args.events[i].event_id);
   });
-  if (result.ok()) record_gpu_errors(args);
+  if (result.ok()) {
+    record_gpu_errors(args);
+    std::lock_guard lock(mutex_);
+    observe_completed(
+        completions_.completed_by_interrupt([this](uint32_t id) { return read_position(id); }));
+  }
   after_wait();
   return result;
 }
@@ -361,6 +415,13 @@ void RecordingKmd::record_gpu_errors(const kmd::WaitEventsArgs& returned) {
       });
     }
   }
+}
+
+void RecordingKmd::prepare_cpu_write(uint64_t va, uint64_t size) {
+  inner_.prepare_cpu_write(va, size);
+  if (!store_tracker_ || !recording() || in_fork_child()) return;
+  std::lock_guard lock(mutex_);
+  store_tracker_->prepare_driver_write(va, size);
 }
 
 void RecordingKmd::note_cpu_write(uint64_t va, std::span<const uint8_t> bytes) {
@@ -422,7 +483,74 @@ void RecordingKmd::note_cpu_wait(const kmd::CpuWait& wait) {
     w.setValueSeen(wait.value_seen);
     w.setDurationNs(wait.duration_ns);
   });
+  {
+    std::lock_guard lock(mutex_);
+    observe_completed(completions_.completed_by_write(
+        wait.va, wait.width, wait.value_seen, [this](uint32_t id) { return read_position(id); }));
+  }
   after_wait();
+}
+
+void RecordingKmd::note_cpu_wait_failed(const kmd::CpuWaitFailure& failure) {
+  inner_.note_cpu_wait_failed(failure);
+  if (!recording() || in_fork_child()) return;
+  writer_.write([&](schema::Record::Builder r) {
+    auto g = r.initGpuError();
+    g.setKind(error_kind(failure.kind));
+    g.setGpuId(failure.gpu_id);
+    g.setQueueId(failure.queue_id);
+    g.setVa(failure.va);
+    g.setDetail(failure.wait.va);  // the signal the CPU waited on
+    g.setMessage(failure.message);
+  });
+  // A failed wait is where a crashing or hanging program stops: get it out.
+  after_wait();
+}
+
+void RecordingKmd::note_cpu_read(uint64_t va, std::span<const uint8_t> bytes) {
+  inner_.note_cpu_read(va, bytes);
+  if (!recording() || in_fork_child() || bytes.empty()) return;
+  bool volatile_bytes = false;
+  {
+    std::lock_guard lock(mutex_);
+    const kmd::MmapDevice* device = mapping_device(va, bytes.size());
+    if (!device) return;
+    volatile_bytes = *device == kmd::MmapDevice::kKfd;  // the event page: the kernel writes it
+  }
+  write_observed(va, bytes, schema::ObservedReason::AFTER_WAIT, volatile_bytes);
+}
+
+void RecordingKmd::observe_completed(const std::vector<PacketTarget>& targets) {
+  for (const PacketTarget& t : targets) {
+    const kmd::MmapDevice* device = mapping_device(t.va, t.size);
+    if (!device) continue;  // not CPU-visible: the program cannot observe it either
+    write_observed(t.va, {reinterpret_cast<const uint8_t*>(t.va), static_cast<size_t>(t.size)},
+                   schema::ObservedReason::PACKET_TARGET,
+                   t.timestamp || *device == kmd::MmapDevice::kKfd);
+  }
+}
+
+void RecordingKmd::write_observed(uint64_t va, std::span<const uint8_t> bytes,
+                                  schema::ObservedReason reason, bool volatile_bytes) {
+  const bool keep = bytes.size() <= observe_content_max_;
+  format::BlobId blob;
+  if (keep) {
+    blob = writer_.put_blob(bytes);
+  } else {
+    blob.hash = format::hash128(bytes);
+    blob.size = bytes.size();
+  }
+  writer_.write([&](schema::Record::Builder r) {
+    auto o = r.initObserved();
+    o.setVa(va);
+    o.setSize(bytes.size());
+    auto h = o.initHash();
+    h.setLo(blob.hash.lo);
+    h.setHi(blob.hash.hi);
+    o.setReason(reason);
+    o.setIsTimestamp(volatile_bytes);
+    if (keep) format::TraceWriter::set_blob_ref(o.initContent(), blob);
+  });
 }
 
 void RecordingKmd::note_code_object(uint64_t load_va, std::span<const uint8_t> elf,
@@ -463,17 +591,8 @@ bool RecordingKmd::observe(uint64_t va, uint64_t size) {
     if (!cpu_mapped(va, size)) return false;
   }
   if (!recording() || in_fork_child()) return true;
-  format::Hash128 hash =
-      format::hash128({reinterpret_cast<const uint8_t*>(va), static_cast<size_t>(size)});
-  writer_.write([&](schema::Record::Builder r) {
-    auto o = r.initObserved();
-    o.setVa(va);
-    o.setSize(size);
-    auto h = o.initHash();
-    h.setLo(hash.lo);
-    h.setHi(hash.hi);
-    o.setReason(schema::ObservedReason::DECLARED);
-  });
+  write_observed(va, {reinterpret_cast<const uint8_t*>(va), static_cast<size_t>(size)},
+                 schema::ObservedReason::DECLARED, false);
   return true;
 }
 

@@ -11,7 +11,10 @@
 //  - note_cpu_write: a MemWrite (source driver), except for ring and write
 //    pointer bytes, which the Doorbell records carry;
 //  - WAIT_EVENTS and note_cpu_wait: WaitResult records; exception data that
-//    a wait returns: GpuError records;
+//    a wait returns, and note_cpu_wait_failed: GpuError records;
+//  - after each satisfied wait: ObservedMemory (packetTarget) for the
+//    destinations of the decoded PM4/SDMA packets the wait shows complete
+//    (CompletionTracker); note_cpu_read: ObservedMemory (afterWait);
 //  - note_code_object: a CodeObject record (the ELF through the blob store);
 //  - annotate() / observe(): Annotation and ObservedMemory records.
 //
@@ -25,6 +28,7 @@
 #include <mutex>
 #include <string_view>
 
+#include "capture/completion_tracker.h"
 #include "capture/queue_tracker.h"
 #include "format/trace_writer.h"
 #include "lib/kmd/kmd.h"
@@ -35,6 +39,8 @@ class StoreTracker;
 
 /// Packet bytes above this go to a blob instead of the record's dword list.
 inline constexpr size_t kInlinePacketBytes = 16 * 1024;
+/// Observed ranges up to this size carry their bytes (through the blob store).
+inline constexpr uint64_t kDefaultObserveContentMax = 64 * 1024;
 
 class RecordingKmd final : public kmd::Kmd {
  public:
@@ -46,6 +52,10 @@ class RecordingKmd final : public kmd::Kmd {
   /// Page-protection tracking of program stores into mapped BOs (optional).
   /// Flushed before every doorbell, wait and driver store.
   void set_store_tracker(StoreTracker* tracker) { store_tracker_ = tracker; }
+  /// Decode doorbells' packets for packetTarget observations (on by default).
+  void set_observe_packets(bool on) { observe_packets_ = on; }
+  /// Observed ranges up to `bytes` carry their content (0: hashes only).
+  void set_observe_content_max(uint64_t bytes) { observe_content_max_ = bytes; }
   /// Stops recording for good (the trace was closed, or this is a fork
   /// child); calls are then only forwarded.
   void stop() { recording_.store(false, std::memory_order_release); }
@@ -86,9 +96,12 @@ class RecordingKmd final : public kmd::Kmd {
   Result<void> set_event(uint32_t event_id) override;
   Result<void> reset_event(uint32_t event_id) override;
   Result<kmd::WaitResult> wait_events(const kmd::WaitEventsArgs& args) override;
+  void prepare_cpu_write(uint64_t va, uint64_t size) override;
   void note_cpu_write(uint64_t va, std::span<const uint8_t> bytes) override;
   void poll() override;
   void note_cpu_wait(const kmd::CpuWait& wait) override;
+  void note_cpu_wait_failed(const kmd::CpuWaitFailure& failure) override;
+  void note_cpu_read(uint64_t va, std::span<const uint8_t> bytes) override;
   void note_code_object(uint64_t load_va, std::span<const uint8_t> elf,
                         const std::string& name) override;
 
@@ -98,6 +111,13 @@ class RecordingKmd final : public kmd::Kmd {
   template <auto Op, typename WriteArgs, typename Call, typename ToResult>
   auto recorded(const WriteArgs& args, Call&& call, ToResult&& to_result);
   bool cpu_mapped(uint64_t va, uint64_t size) const;  // under mutex_
+  /// The mapping holding [va, va + size), or nullptr.  Under mutex_.
+  const kmd::MmapDevice* mapping_device(uint64_t va, uint64_t size) const;
+  /// ObservedMemory records for completed packet targets the CPU can read.
+  void observe_completed(const std::vector<PacketTarget>& targets);  // under mutex_
+  void write_observed(uint64_t va, std::span<const uint8_t> bytes, schema::ObservedReason reason,
+                      bool volatile_bytes);
+  uint64_t read_position(uint32_t queue_id) const { return queues_.read_position(queue_id); }
   void record_gpu_errors(const kmd::WaitEventsArgs& returned);
   void after_wait();
 
@@ -107,10 +127,17 @@ class RecordingKmd final : public kmd::Kmd {
   std::atomic<uint64_t> next_seq_{1};
   std::function<void()> wait_listener_;
   StoreTracker* store_tracker_ = nullptr;
+  uint64_t observe_content_max_ = kDefaultObserveContentMax;
+  bool observe_packets_ = true;
 
   mutable std::mutex mutex_;  // guards everything below
   QueueTracker queues_;
-  std::map<uint64_t, uint64_t> cpu_mappings_;                       // addr -> size
+  CompletionTracker completions_;
+  struct Mapping {
+    uint64_t size = 0;
+    kmd::MmapDevice device = kmd::MmapDevice::kRenderNode;
+  };
+  std::map<uint64_t, Mapping> cpu_mappings_;                        // by address
   std::map<uint32_t, kmd::EventType> event_types_;                  // event_id -> type
   std::map<uint32_t, kmd::MemoryExceptionData> last_memory_error_;  // by event id
   std::map<uint32_t, kmd::HwExceptionData> last_hw_error_;          // by event id

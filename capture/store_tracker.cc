@@ -146,6 +146,12 @@ bool StoreTracker::on_fault(void* address) noexcept {
   faults_.fetch_add(1, std::memory_order_relaxed);
   uint8_t* p = reinterpret_cast<uint8_t*>(start + page * page_size_);
   std::memcpy(r->shadow + page * page_size_, p, page_size_);
+  push_dirty(index, page);
+  ::mprotect(p, page_size_, PROT_READ | PROT_WRITE);
+  return true;
+}
+
+void StoreTracker::push_dirty(size_t index, uint64_t page) noexcept {
   uint64_t slot = tail_.load(std::memory_order_relaxed);
   do {
     if (slot - head_.load(std::memory_order_acquire) >= kDirtyCapacity) {
@@ -160,14 +166,48 @@ bool StoreTracker::on_fault(void* address) noexcept {
     e.page.store(static_cast<uint32_t>(page), std::memory_order_relaxed);
     e.valid.store(true, std::memory_order_release);
   }
-  ::mprotect(p, page_size_, PROT_READ | PROT_WRITE);
-  return true;
+}
+
+void StoreTracker::prepare_driver_write(uint64_t addr, uint64_t size) {
+  const uint64_t end = addr + size;
+  uint64_t p = addr / page_size_ * page_size_;
+  while (p < end) {
+    size_t index = 0;
+    Region* r = find(p, &index);
+    if (!r) {
+      p += page_size_;
+      continue;
+    }
+    const uint64_t start = r->start.load(std::memory_order_relaxed);
+    const uint64_t stop = std::min(end, start + r->size.load(std::memory_order_relaxed));
+    const uint64_t first = p;
+    for (; p < stop; p += page_size_) {
+      const uint64_t page = (p - start) / page_size_;
+      uint8_t expected = kClean;
+      if (!r->state[page].compare_exchange_strong(expected, kDirty, std::memory_order_acq_rel)) {
+        continue;  // already writable
+      }
+      // A page the write covers whole gets its snapshot from absorb().
+      if (p < addr || p + page_size_ > end) {
+        std::memcpy(r->shadow + page * page_size_, reinterpret_cast<const void*>(p), page_size_);
+      }
+      push_dirty(index, page);
+    }
+    // Excluded and already dirty pages are writable anyway: one call.
+    ::mprotect(reinterpret_cast<void*>(first), p - first, PROT_READ | PROT_WRITE);
+  }
 }
 
 void StoreTracker::record_page(format::TraceWriter& writer, uint32_t region, uint32_t page) {
   Region& r = regions_[region];
   const uint64_t start = r.start.load(std::memory_order_relaxed);
   const uint8_t* p = reinterpret_cast<const uint8_t*>(start + uint64_t{page} * page_size_);
+  // Unchanged (the common case after a driver write): while the page is
+  // still dirty, and protected, neither it nor its snapshot can change.
+  if (std::memcmp(p, r.shadow + uint64_t{page} * page_size_, page_size_) == 0) {
+    r.state[page].store(kClean, std::memory_order_release);
+    return;
+  }
   // Compare copies: once the page is clean, another thread's fault may
   // overwrite the snapshot, and another thread's store may not (it faults).
   thread_local std::vector<uint8_t> now, before;

@@ -54,6 +54,11 @@ class StoreTracker {
   /// pages in it as a store fault would (snapshot, dirty). True if any is
   /// tracked.
   bool make_writable(uint64_t addr, uint64_t size);
+  /// The driver is about to write [addr, addr + size) and will absorb()
+  /// its bytes: the tracked pages in it become dirty and writable with one
+  /// mprotect per region; only partly covered pages are snapshotted (the
+  /// driver's bytes complete the others' snapshots).
+  void prepare_driver_write(uint64_t addr, uint64_t size);
   /// The driver wrote `bytes` at `va` (already stored): not a program store.
   void absorb(uint64_t va, std::span<const uint8_t> bytes);
   /// True if a page is waiting to be flushed (cheap: one atomic load).
@@ -86,6 +91,8 @@ class StoreTracker {
   static constexpr size_t kDirtyCapacity = 1u << 16;
 
   Region* find(uint64_t addr, size_t* index) noexcept;
+  /// Puts a page that just became dirty on the flush list.
+  void push_dirty(size_t region, uint64_t page) noexcept;
   /// Protects the pages (sorted, runs coalesced), then records each.
   void flush_pages(format::TraceWriter& writer, std::vector<std::pair<uint32_t, uint32_t>>& pages);
   /// Records what changed in one protected dirty page; marks it clean.

@@ -296,9 +296,11 @@ void AqlQueue::wait_for_slot(uint64_t index) {
   const auto deadline = std::chrono::steady_clock::now() + options_.full_timeout;
   while (index - read_dispatch_id() >= slots) {
     if (std::chrono::steady_clock::now() > deadline) {
-      throw Error(name() + " is full and its read_dispatch_id has stayed at " +
-                  std::to_string(read_dispatch_id()) + " for " +
-                  std::to_string(options_.full_timeout.count()) + " ms: the queue is hung");
+      throw Error(report_full(control_.va() + kReadPointerOffset, read_dispatch_id(),
+                              name() + " is full and its read_dispatch_id has stayed at " +
+                                  std::to_string(read_dispatch_id()) + " for " +
+                                  std::to_string(options_.full_timeout.count()) +
+                                  " ms: the queue is hung"));
     }
     k.poll();
   }

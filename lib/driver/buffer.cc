@@ -74,6 +74,7 @@ void Buffer::write(uint64_t offset, std::span<const uint8_t> bytes) const {
   check_range(*this, "write", offset, bytes.size(), s.size);
   if (s.cpu.size == 0) return s.device->staging().write(*this, offset, bytes);
   uint8_t* p = data();
+  state_->device->kmd().prepare_cpu_write(state_->va + offset, bytes.size());
   std::memcpy(p + offset, bytes.data(), bytes.size());
   state_->device->kmd().note_cpu_write(state_->va + offset, bytes);
 }
@@ -84,6 +85,7 @@ void Buffer::read(uint64_t offset, std::span<uint8_t> out) const {
   if (s.cpu.size == 0) return s.device->staging().read(*this, offset, out);
   const uint8_t* p = data();
   std::memcpy(out.data(), p + offset, out.size());
+  state_->device->kmd().note_cpu_read(state_->va + offset, out);
 }
 
 void Buffer::fill(uint64_t offset, uint64_t size, uint8_t value) const {
@@ -91,6 +93,7 @@ void Buffer::fill(uint64_t offset, uint64_t size, uint8_t value) const {
   check_range(*this, "fill", offset, size, s.size);
   if (s.cpu.size == 0) return s.device->staging().fill(*this, offset, size, value);
   uint8_t* p = data();
+  state_->device->kmd().prepare_cpu_write(state_->va + offset, size);
   std::memset(p + offset, value, size);
   state_->device->kmd().note_cpu_write(state_->va + offset, {p + offset, size});
 }

@@ -129,8 +129,10 @@ void Queue::write_ring(std::span<const uint8_t> bytes) {
     uint64_t used = (put_bytes_ - read_bytes()) & (size - 1);
     if (used + bytes.size() < size) break;
     if (std::chrono::steady_clock::now() > deadline) {
-      throw Error(name() + " is full and its read pointer has not moved for " +
-                  std::to_string(options_.full_timeout.count()) + " ms: the engine is hung");
+      throw Error(report_full(
+          control_.va() + kReadPointerOffset, read_bytes() / pointer_unit(kind_),
+          name() + " is full and its read pointer has not moved for " +
+              std::to_string(options_.full_timeout.count()) + " ms: the engine is hung"));
     }
     k.poll();
   }
@@ -144,6 +146,20 @@ void Queue::write_ring(std::span<const uint8_t> bytes) {
     k.note_cpu_write(ring_.va(), bytes.subspan(first));
   }
   put_bytes_ += bytes.size();
+}
+
+std::string Queue::report_full(uint64_t read_va, uint64_t value, std::string message) const {
+  kmd::CpuWaitFailure f;
+  f.kind = kmd::CpuWaitFailure::Kind::kTimeout;
+  f.wait.va = read_va;
+  f.wait.op = kmd::CpuWait::Op::kNe;  // waiting for the read pointer to move
+  f.wait.reference = value;
+  f.wait.value_seen = value;
+  f.gpu_id = device_.gpu_id();
+  f.queue_id = id_;
+  f.message = message;
+  device_.kmd().note_cpu_wait_failed(f);
+  return message;
 }
 
 void Queue::publish() {

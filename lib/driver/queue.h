@@ -77,6 +77,10 @@ class Queue {
   void write_ring(std::span<const uint8_t> bytes);
   /// Stores the write pointer and rings the doorbell, in the queue's units.
   void publish();
+  /// The queue stayed full past its timeout, polling `read_va` (last seen
+  /// `value`): tells the seam (a capture records a GPU error) and returns
+  /// `message`, for the caller to throw as an Error.
+  std::string report_full(uint64_t read_va, uint64_t value, std::string message) const;
   void require_live(const char* what) const;
   /// Makes a buffer or signal address usable from this queue's GPU.
   void reach(const Buffer& memory) const;

@@ -29,6 +29,25 @@ std::string hex(uint64_t v) {
   return buf;
 }
 
+kmd::CpuWaitFailure::Kind stop_kind(sim::QueueState state) {
+  using K = kmd::CpuWaitFailure::Kind;
+  switch (state) {
+    case sim::QueueState::kHung:
+      return K::kQueueHung;
+    case sim::QueueState::kUnsupported:
+      return K::kUnsupported;
+    case sim::QueueState::kVmFault:
+    case sim::QueueState::kEvicted:
+      return K::kVmFault;
+    case sim::QueueState::kIllegalInstruction:
+      return K::kIllegalInstruction;
+    case sim::QueueState::kActive:
+    case sim::QueueState::kError:
+      break;
+  }
+  return K::kQueueError;
+}
+
 }  // namespace
 
 uint64_t Signal::value() const {
@@ -73,6 +92,25 @@ void Signal::wait_for(kmd::CpuWait::Op op, uint64_t target,
                                                  .count());
     k.note_cpu_wait(wait);
   };
+  // Tells the seam the wait failed (before the throw), so capture records it.
+  auto failed = [&](kmd::CpuWaitFailure::Kind kind, uint64_t seen, uint32_t queue, uint64_t va,
+                    const std::string& message) {
+    kmd::CpuWaitFailure f;
+    f.kind = kind;
+    f.wait.va = value_address();
+    f.wait.op = op;
+    f.wait.reference = target;
+    f.wait.value_seen = seen;
+    f.wait.duration_ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                   std::chrono::steady_clock::now() - start)
+                                                   .count());
+    f.gpu_id = memory_.device().gpu_id();
+    f.queue_id = queue;
+    f.va = va;
+    f.message = message;
+    k.note_cpu_wait_failed(f);
+    return Error(message);
+  };
   for (;;) {
     for (int i = 0; i < kSpins; ++i) {
       if (uint64_t v = value(); holds(v)) return satisfied(v);
@@ -81,7 +119,10 @@ void Signal::wait_for(kmd::CpuWait::Op op, uint64_t target,
     const uint64_t now_value = value();
     if (holds(now_value)) return satisfied(now_value);
     auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) throw Error(timeout_message(op, target, now_value, timeout));
+    if (now >= deadline) {
+      throw failed(kmd::CpuWaitFailure::Kind::kTimeout, now_value, 0, 0,
+                   timeout_message(op, target, now_value, timeout));
+    }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
     EventSet::Outcome outcome =
         system_->events().wait(static_cast<uint32_t>(std::min<int64_t>(left, 100)));
@@ -100,10 +141,11 @@ void Signal::wait_for(kmd::CpuWait::Op op, uint64_t target,
       auto stopped = engines->stopped_queues();
       if (stopped.size() > stopped_before) {
         const auto& [queue, why] = stopped.back();
-        throw Error("while waiting for signal " + hex(address()) + ", queue " +
-                    std::to_string(queue) + " of the emulated GPU stopped (" +
-                    sim::queue_state_name(why.state) + ") at " + why.packet + " (" +
-                    hex(why.packet_va) + "): " + why.message);
+        throw failed(stop_kind(why.state), value(), queue, why.packet_va,
+                     "while waiting for signal " + hex(address()) + ", queue " +
+                         std::to_string(queue) + " of the emulated GPU stopped (" +
+                         sim::queue_state_name(why.state) + ") at " + why.packet + " (" +
+                         hex(why.packet_va) + "): " + why.message);
       }
     }
   }

@@ -32,6 +32,27 @@ struct CpuWait {
   uint64_t duration_ns = 0;
 };
 
+/// A driver CPU wait on GPU memory that ended without its condition, for
+/// Kmd::note_cpu_wait_failed. `wait` holds the condition and the last value
+/// seen (`value_seen`); faults and hardware exceptions the kernel reported
+/// through WAIT_EVENTS are not reported again here.
+struct CpuWaitFailure {
+  enum class Kind : uint8_t {
+    kTimeout,             // the wait's own deadline passed
+    kQueueHung,           // a queue stopped on a wait nothing can satisfy (emulated GPU)
+    kQueueError,          // a queue stopped on a malformed packet stream
+    kUnsupported,         // a queue stopped on a packet the emulator does not have
+    kVmFault,             // a queue stopped on a fault the driver saw without an event
+    kIllegalInstruction,  // a shader ran an instruction the GPU rejects
+  };
+  Kind kind = Kind::kTimeout;
+  CpuWait wait;
+  uint32_t gpu_id = 0;
+  uint32_t queue_id = 0;  // the stopped queue, where one is known
+  uint64_t va = 0;        // the packet or faulting address, where one is known
+  std::string message;    // what the driver reports to the program
+};
+
 class Kmd {
  public:
   virtual ~Kmd() = default;
@@ -107,6 +128,14 @@ class Kmd {
     (void)va;
     (void)bytes;
   }
+  /// The driver is about to store `size` bytes at `va` with the CPU (bulk
+  /// writes: Buffer::write / fill). A recorder that write-protects mapped
+  /// pages to see program stores makes the range writable at once, instead
+  /// of taking a fault per page; backends ignore it. note_cpu_write follows.
+  virtual void prepare_cpu_write(uint64_t va, uint64_t size) {
+    (void)va;
+    (void)size;
+  }
   /// The driver is spin-waiting on GPU memory. The deterministic emulated GPU
   /// advances only inside Kmd calls, so every iteration of a CPU spin calls
   /// this; on hardware it does nothing.
@@ -116,6 +145,17 @@ class Kmd {
   /// A recorder logs it so replay blocks on the same condition before the
   /// CPU writes that followed; backends ignore it.
   virtual void note_cpu_wait(const CpuWait& wait) { (void)wait; }
+  /// A driver CPU wait on GPU memory failed (timed out, or a queue stopped):
+  /// a recorder logs it as a GPU error so replay knows the run ended so;
+  /// backends ignore it. Called before the driver reports the failure.
+  virtual void note_cpu_wait_failed(const CpuWaitFailure& failure) { (void)failure; }
+  /// The driver read `bytes` at `va` with the CPU from GPU-visible memory
+  /// (Buffer::read, staging read-backs): what the program observed, which a
+  /// recorder keeps (as a hash) for replay to compare. Called after the read.
+  virtual void note_cpu_read(uint64_t va, std::span<const uint8_t> bytes) {
+    (void)va;
+    (void)bytes;
+  }
   /// The driver loaded the code object `elf` at GPU VA `load_va` (its image
   /// is also reported as CPU writes). A recorder keeps the ELF, so a trace
   /// carries its kernels for dump and replay; backends ignore it.

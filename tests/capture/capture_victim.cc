@@ -2,18 +2,22 @@
 // capture tests. It makes `--submissions` SDMA submissions, waiting on each,
 // then does what --end says:
 //   exit     return normally          kill   raise SIGKILL (after a flush)
-//   segv     store through null       term   raise SIGTERM
+//   segv     store to page zero        term   raise SIGTERM
 //   abort    abort()                  fork   fork; the child uses the Kmd
 //   read     read(2) into a mapped BO (EFAULT under page protection)
+//   vectored readv, pread64, recvfrom and recvmsg into a mapped BO
 // Prints "submitted N" before the end.
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -49,7 +53,9 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     raise(SIGKILL);
   } else if (end == "segv") {
-    *static_cast<volatile int*>(nullptr) = 1;
+    // A store that faults (not through null: UBSan would stop it first).
+    volatile uintptr_t page_zero = 64;
+    *reinterpret_cast<volatile int*>(page_zero) = 1;
   } else if (end == "term") {
     raise(SIGTERM);
   } else if (end == "abort") {
@@ -71,6 +77,27 @@ int main(int argc, char** argv) {
     ssize_t n = read(fd, a.data(), 16);
     std::printf("read returned %zd (%s)\n", n, n < 0 ? std::strerror(errno) : "ok");
     close(fd);
+  } else if (end == "vectored") {
+    // Each call fills its own part of `a` from /proc/self/cmdline (the
+    // program's path) or a socket carrying "0123456789abcdef".
+    uint8_t* p = a.data();
+    int fd = open("/proc/self/cmdline", O_RDONLY);
+    iovec two[2] = {{p, 8}, {p + 8192, 8}};  // two pages
+    std::printf("readv returned %zd\n", readv(fd, two, 2));
+    std::printf("pread64 returned %zd\n", pread64(fd, p + 16384, 16, 0));
+    close(fd);
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0) return 2;
+    const char kBytes[] = "0123456789abcdef0123456789abcdef";
+    if (write(pair[0], kBytes, 32) != 32) return 2;
+    std::printf("recvfrom returned %zd\n", recvfrom(pair[1], p + 24576, 16, 0, nullptr, nullptr));
+    iovec one[1] = {{p + 32768, 16}};
+    msghdr msg{};
+    msg.msg_iov = one;
+    msg.msg_iovlen = 1;
+    std::printf("recvmsg returned %zd\n", recvmsg(pair[1], &msg, 0));
+    close(pair[0]);
+    close(pair[1]);
   }
   return 0;
 }

@@ -44,13 +44,13 @@ TEST(QueueTracker, AqlPacketsCountSixtyFourBytesPerWritePointerUnit) {
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->write_pointer, 2u);
   EXPECT_EQ(d->ring_offset, 0u);
-  EXPECT_EQ(d->bytes, first);
+  EXPECT_EQ(std::vector<uint8_t>(d->bytes.begin(), d->bytes.end()), first);
   // Three more: the third packet of the batch wraps to the ring's start.
   auto second = q.put(128, 192, 9);
   q.wptr = 5;
   d = tracker.take(7);
   EXPECT_EQ(d->ring_offset, 128u);
-  EXPECT_EQ(d->bytes, second);
+  EXPECT_EQ(std::vector<uint8_t>(d->bytes.begin(), d->bytes.end()), second);
   EXPECT_FALSE(d->overrun);
 }
 
@@ -65,7 +65,7 @@ TEST(QueueTracker, MoreThanARingSinceTheLastDoorbellKeepsTheLastRing) {
   ASSERT_TRUE(d.has_value());
   EXPECT_TRUE(d->overrun);
   EXPECT_EQ(d->ring_offset, 300u % 256);
-  EXPECT_EQ(d->bytes, last);
+  EXPECT_EQ(std::vector<uint8_t>(d->bytes.begin(), d->bytes.end()), last);
 }
 
 TEST(QueueTracker, UnknownOrUnmappedQueues) {

@@ -106,10 +106,20 @@ Trace read_trace(const std::string& path) {
       case schema::Record::GPU_ERROR:
         rec.error_kind = r.getGpuError().getKind();
         rec.va = r.getGpuError().getVa();
+        rec.gpu_id = r.getGpuError().getGpuId();
+        rec.queue_id = r.getGpuError().getQueueId();
+        rec.label = r.getGpuError().getMessage().cStr();
         break;
-      case schema::Record::OBSERVED:
-        rec.va = r.getObserved().getVa();
+      case schema::Record::OBSERVED: {
+        auto o = r.getObserved();
+        rec.va = o.getVa();
+        rec.size = o.getSize();
+        rec.hash = {o.getHash().getLo(), o.getHash().getHi()};
+        rec.reason = o.getReason();
+        rec.is_timestamp = o.getIsTimestamp();
+        if (o.hasContent()) rec.content = blob_bytes(o.getContent());
         break;
+      }
       default:
         break;
     }

@@ -27,9 +27,15 @@ struct Rec {
   // waitResult
   schema::WaitKind wait_kind = schema::WaitKind::KFD_EVENTS;
   uint64_t reference = 0, value_seen = 0;
-  // annotation / gpuError
+  // annotation / gpuError (message in `label`)
   std::string label, detail;
   schema::GpuErrorKind error_kind = schema::GpuErrorKind::VM_FAULT;
+  uint32_t gpu_id = 0;
+  // observed (va above; content above, empty when not kept)
+  uint64_t size = 0;
+  format::Hash128 hash;
+  schema::ObservedReason reason = schema::ObservedReason::DECLARED;
+  bool is_timestamp = false;
 };
 
 struct Trace {

@@ -11,7 +11,7 @@ namespace amdrr::replay::testing {
 
 namespace fs = std::filesystem;
 
-InProcessCapture::InProcessCapture(const std::string& path, uint64_t seed) {
+InProcessCapture::InProcessCapture(const std::string& path, uint64_t seed, bool declared_only) {
   sim_ = std::move(sim::SimKfd::create()).value();
   sim::EngineOptions engine_options;
   engine_options.seed = seed;
@@ -23,6 +23,10 @@ InProcessCapture::InProcessCapture(const std::string& path, uint64_t seed) {
   options.sim_seed = seed;
   options.track_stores = false;
   options.signal_handlers = false;
+  if (declared_only) {
+    options.observe_packets = false;
+    options.observe_content_max = 0;
+  }
   std::string error;
   session_ = capture::CaptureSession::start(*sim_, options, &error);
   if (!session_) throw std::runtime_error(error);

@@ -25,7 +25,10 @@ namespace amdrr::replay::testing {
 /// observations will, with its content, which the test also keeps.
 class InProcessCapture {
  public:
-  InProcessCapture(const std::string& path, uint64_t seed);
+  /// `declared_only`: no packet observations and no content in observed
+  /// records, so the trace holds exactly the observe() calls (tests that add
+  /// contents themselves with copy_trace).
+  InProcessCapture(const std::string& path, uint64_t seed, bool declared_only = false);
   ~InProcessCapture() { finish(); }
 
   System& system() { return *system_; }

@@ -32,7 +32,7 @@ class Verification : public testing::ReplayTest {
     const std::string raw = path("fills_raw.amdrr");
     std::vector<std::vector<uint8_t>> observed;
     {
-      InProcessCapture cap(raw, 0);
+      InProcessCapture cap(raw, 0, /*declared_only=*/true);
       Device& gpu = cap.system().device(0);
       cap.annotate("results");
       Buffer results = gpu.alloc(kFills * kChunk, Memory::kGtt, "results");
@@ -129,6 +129,36 @@ TEST_F(Verification, AlteredPacketDivergesAtExactlyThatSubmission) {
   }
 }
 
+// As capture runs by default: the fill's destination is observed by capture
+// itself once the wait shows it complete, with its bytes, so the altered
+// fill diverges at its own submission with both values.
+TEST_F(Verification, CapturesOwnPacketObservationsDivergeAtTheAlteredFill) {
+  const std::string raw = path("own_raw.amdrr");
+  uint64_t va = 0;
+  {
+    InProcessCapture cap(raw, 0);
+    Device& gpu = cap.system().device(0);
+    Buffer results = gpu.alloc(kFills * kChunk, Memory::kGtt, "results");
+    va = results.va();
+    Signal done = cap.system().make_signal(0);
+    auto sdma = SdmaQueue::create(gpu);
+    for (int k = 0; k < kFills; ++k) {
+      sdma->fill(results.va() + k * kChunk, kPattern + k, kChunk).signal(done, k + 1).submit();
+      done.wait_at_least(k + 1);
+    }
+    sdma.reset();
+    cap.finish();
+  }
+  EXPECT_EQ(replay(raw).verdict, Verdict::kSame);
+  const std::string altered = path("own_altered.amdrr");
+  const uint64_t submission = alter_fill(raw, altered, 4, false);
+  ReplayResult r = replay(altered);
+  ASSERT_EQ(r.verdict, Verdict::kDiverged) << r.message;
+  EXPECT_EQ(r.submission, submission);
+  EXPECT_NE(r.details.find("VA " + hex(va + 4 * kChunk)), std::string::npos) << r.details;
+  EXPECT_NE(r.details.find("recorded " + hex(kPattern + 4)), std::string::npos) << r.details;
+}
+
 TEST_F(Verification, WithoutContentOnlyTheHashIsReported) {
   capture_fills();
   const std::string altered = path("altered.amdrr");
@@ -183,7 +213,7 @@ TEST_F(Verification, RaceFailsUnderOneSeedAndPassesSerialized) {
   const std::string raw = path("race_raw.amdrr");
   std::vector<std::vector<uint8_t>> observed;
   {
-    InProcessCapture cap(raw, 2);
+    InProcessCapture cap(raw, 2, /*declared_only=*/true);
     Device& gpu = cap.system().device(0);
     Buffer value = gpu.alloc(4096, Memory::kGtt, "value");
     Buffer copy = gpu.alloc(4096, Memory::kGtt, "copy");

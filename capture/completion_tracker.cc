@@ -1,0 +1,147 @@
+#include "capture/completion_tracker.h"
+
+#include <algorithm>
+
+namespace amdrr::capture {
+
+void CompletionTracker::add_queue(uint32_t queue_id, const pkt::PacketTable* table) {
+  queues_[queue_id] = Queue{table, {}};
+}
+
+void CompletionTracker::remove_queue(uint32_t queue_id) {
+  queues_.erase(queue_id);
+}
+
+void CompletionTracker::submitted(uint32_t queue_id, std::span<const uint8_t> packets,
+                                  uint64_t position) {
+  auto it = queues_.find(queue_id);
+  if (it == queues_.end() || it->second.table == nullptr) return;
+  Queue& q = it->second;
+  scratch_.clear();
+  packet_targets(*q.table, packets, position, scratch_);
+  q.pending.insert(q.pending.end(), scratch_.begin(), scratch_.end());
+  while (q.pending.size() > kMaxPendingPerQueue) q.pending.pop_front();
+}
+
+void CompletionTracker::take(Queue& q, size_t n, std::vector<PacketTarget>& out) {
+  for (size_t i = 0; i < n; ++i) {
+    if (q.pending[i].size != 0) out.push_back(q.pending[i]);
+  }
+  q.pending.erase(q.pending.begin(), q.pending.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+namespace {
+
+// Whether `t` writes some of the `width` bytes at `va`, and (where it carries
+// its data) the bytes the wait saw there.
+bool released(const PacketTarget& t, uint64_t va, uint8_t width, uint64_t value) {
+  const uint64_t lo = std::max(va, t.va);
+  const uint64_t hi = std::min(va + width, t.va + t.size);
+  if (lo >= hi) return false;
+  if (!t.has_data) return true;
+  for (uint64_t a = lo; a < hi; ++a) {
+    const auto seen = static_cast<uint8_t>(value >> (8 * (a - va)));
+    const auto written = static_cast<uint8_t>(t.data >> (8 * (a - t.va)));
+    if (seen != written) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<PacketTarget> CompletionTracker::completed_by_write(uint64_t va, uint8_t width,
+                                                                uint64_t value,
+                                                                const ReadPosition& read_position) {
+  std::vector<PacketTarget> done;
+  for (auto& [id, q] : queues_) {
+    if (q.pending.empty()) continue;
+    const uint64_t rptr = read_position(id);
+    // The releasing packet is one whose write could have produced the value
+    // seen and that no other pending packet repeats (same range, same data):
+    // when several could (a flag every batch sets to the same value, the
+    // high half of a timeline), which one ran depends on timing that replay
+    // does not reproduce, so such packets release nothing.
+    auto repeated = [&](size_t i) {
+      const PacketTarget& t = q.pending[i];
+      for (size_t j = 0; j < q.pending.size(); ++j) {
+        const PacketTarget& o = q.pending[j];
+        if (j != i && o.va == t.va && o.size == t.size && o.has_data == t.has_data &&
+            o.data == t.data) {
+          return true;
+        }
+      }
+      return false;
+    };
+    size_t n = 0;
+    for (size_t i = q.pending.size(); i-- > 0;) {
+      const PacketTarget& t = q.pending[i];
+      if (t.end_position <= rptr && released(t, va, width, value) && !repeated(i)) {
+        n = i + 1;
+        break;
+      }
+    }
+    take(q, n, done);
+  }
+  return stable(std::move(done));
+}
+
+std::vector<PacketTarget> CompletionTracker::completed_by_interrupt(
+    const ReadPosition& read_position) {
+  // A returned event wait proves that some interrupt fired, not which: with
+  // several pending, the ones that ran before the wait returned is timing
+  // that replay does not reproduce. Only a lone pending interrupt is known
+  // to have run (the CPU wait on the signal that usually follows settles
+  // the rest).
+  Queue* only_queue = nullptr;
+  size_t only_index = 0;
+  size_t interrupts = 0;
+  for (auto& [id, q] : queues_) {
+    for (size_t i = 0; i < q.pending.size(); ++i) {
+      if (!q.pending[i].interrupt) continue;
+      ++interrupts;
+      only_queue = &q;
+      only_index = i;
+    }
+  }
+  std::vector<PacketTarget> done;
+  if (interrupts != 1) return done;
+  for (auto& [id, q] : queues_) {
+    if (&q != only_queue) continue;
+    if (q.pending[only_index].end_position <= read_position(id)) take(q, only_index + 1, done);
+  }
+  return stable(std::move(done));
+}
+
+std::vector<PacketTarget> CompletionTracker::stable(std::vector<PacketTarget> done) const {
+  if (done.empty()) return done;
+  // One observation per range (a signal written by many packets).
+  std::sort(done.begin(), done.end(), [](const PacketTarget& a, const PacketTarget& b) {
+    return a.va != b.va ? a.va < b.va : a.size < b.size;
+  });
+  std::vector<PacketTarget> out;
+  for (const PacketTarget& t : done) {
+    if (!out.empty() && out.back().va == t.va && out.back().size == t.size) {
+      out.back().timestamp |= t.timestamp;
+      continue;
+    }
+    out.push_back(t);
+  }
+  // A range a pending packet may still write is not settled.
+  std::erase_if(out, [&](const PacketTarget& t) {
+    for (const auto& [id, q] : queues_) {
+      for (const PacketTarget& p : q.pending) {
+        if (p.size != 0 && p.va < t.va + t.size && t.va < p.va + p.size) return true;
+      }
+    }
+    return false;
+  });
+  return out;
+}
+
+size_t CompletionTracker::pending() const {
+  size_t n = 0;
+  for (const auto& [id, q] : queues_) n += q.pending.size();
+  return n;
+}
+
+}  // namespace amdrr::capture

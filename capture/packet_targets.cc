@@ -1,0 +1,180 @@
+#include "capture/packet_targets.h"
+
+#include <cstring>
+
+#include "lib/pkt/decode.h"
+#include "lib/pkt/pm4_table.h"
+#include "lib/pkt/sdma_table.h"
+
+namespace amdrr::capture {
+namespace {
+
+using pkt::DecodedPacket;
+using pkt::field_id;
+namespace pm4 = pkt::pm4;
+namespace sdma = pkt::sdma;
+
+// Low address bits the layouts do not carry are ignored, as the emulator
+// does (UNVERIFIED on hardware, see lib/sim/engines).
+constexpr uint64_t kDwordMask = ~uint64_t{3};
+constexpr uint64_t kQwordMask = ~uint64_t{7};
+
+// A field of `p` by the id of its own entry without the by-name check
+// DecodedPacket::get makes; ids of a sibling entry go through get().
+uint32_t field(const DecodedPacket& p, pkt::FieldId id) {
+  return p.desc == id.desc ? p.values[id.index] : p.get(id);
+}
+uint64_t field64(const DecodedPacket& p, pkt::FieldId lo, pkt::FieldId hi) {
+  return uint64_t{field(p, lo)} | uint64_t{field(p, hi)} << 32;
+}
+
+struct Range {
+  uint64_t va = 0;
+  uint64_t size = 0;
+  bool timestamp = false;
+  bool interrupt = false;
+  bool has_data = false;
+  uint64_t data = 0;
+};
+
+Range write_data(const DecodedPacket& p) {
+  static constexpr auto kDstSel = field_id(pm4::kWriteData, "DST_SEL");
+  static constexpr auto kNoIncr = field_id(pm4::kWriteData, "ADDR_INCR");
+  static constexpr auto kLo = field_id(pm4::kWriteData, "DST_ADDR_LO");
+  static constexpr auto kHi = field_id(pm4::kWriteData, "DST_ADDR_HI");
+  const uint32_t sel = field(p, kDstSel);
+  if (sel != 1 && sel != 2 && sel != 5) return {};  // a register
+  const auto payload = p.payload();
+  const bool no_incr = field(p, kNoIncr) != 0;
+  Range r{field64(p, kLo, kHi) & kDwordMask, no_incr ? 4 : payload.size() * 4};
+  if (!no_incr && !payload.empty() && payload.size() <= 2) {
+    r.has_data = true;
+    r.data = payload[0] | (payload.size() == 2 ? uint64_t{payload[1]} << 32 : 0);
+  }
+  return r;
+}
+
+Range copy_data(const DecodedPacket& p) {
+  static constexpr auto kSrcSel = field_id(pm4::kCopyData, "SRC_SEL");
+  static constexpr auto kDstSel = field_id(pm4::kCopyData, "DST_SEL");
+  static constexpr auto kCount64 = field_id(pm4::kCopyData, "COUNT_SEL");
+  static constexpr auto kLo = field_id(pm4::kCopyData, "DST_ADDR_LO");
+  static constexpr auto kHi = field_id(pm4::kCopyData, "DST_ADDR_HI");
+  const uint32_t sel = field(p, kDstSel);
+  if (sel != 2 && sel != 5) return {};
+  const bool is_64 = field(p, kCount64) != 0;
+  return {field64(p, kLo, kHi) & (is_64 ? kQwordMask : kDwordMask), is_64 ? 8u : 4u,
+          field(p, kSrcSel) == 9};  // SRC_SEL 9: the GPU clock
+}
+
+Range dma_data(const DecodedPacket& p) {
+  static constexpr auto kDstSel = field_id(pm4::kDmaDataGfx9, "DST_SEL");
+  static constexpr auto kLo = field_id(pm4::kDmaDataGfx9, "DST_ADDR_LO");
+  static constexpr auto kHi = field_id(pm4::kDmaDataGfx9, "DST_ADDR_HI");
+  static constexpr auto kBytes = field_id(pm4::kDmaDataGfx9, "BYTE_COUNT");
+  static constexpr auto kDas = field_id(pm4::kDmaDataGfx9, "DAS");
+  static constexpr auto kDaic = field_id(pm4::kDmaDataGfx9, "DAIC");
+  const uint32_t sel = field(p, kDstSel);
+  if ((sel != 0 && sel != 3) || field(p, kDas) || field(p, kDaic)) return {};
+  return {field64(p, kLo, kHi), field(p, kBytes)};
+}
+
+Range release_mem(const DecodedPacket& p) {
+  static constexpr auto kDstSel = field_id(pm4::kReleaseMemGfx9, "DST_SEL");
+  static constexpr auto kIntSel = field_id(pm4::kReleaseMemGfx9, "INT_SEL");
+  static constexpr auto kDataSel = field_id(pm4::kReleaseMemGfx9, "DATA_SEL");
+  static constexpr auto kLo = field_id(pm4::kReleaseMemGfx9, "ADDRESS_LO");
+  static constexpr auto kHi = field_id(pm4::kReleaseMemGfx9, "ADDRESS_HI");
+  static constexpr auto kDataLo = field_id(pm4::kReleaseMemGfx9, "DATA_LO");
+  static constexpr auto kDataHi = field_id(pm4::kReleaseMemGfx9, "DATA_HI");
+  const uint64_t data = field64(p, kDataLo, kDataHi);
+  const bool interrupt = field(p, kIntSel) != 0;
+  const uint64_t addr = field64(p, kLo, kHi);
+  if (field(p, kDstSel) > 1) return {0, 0, false, interrupt};
+  switch (field(p, kDataSel)) {
+    case 1:  // low 32 bits of DATA
+      return {addr & kDwordMask, 4, false, interrupt, true, data & 0xFFFFFFFFu};
+    case 2:  // 64-bit DATA
+      return {addr & kQwordMask, 8, false, interrupt, true, data};
+    case 3:  // GPU clock counter
+    case 4:  // CP perf / system counter
+      return {addr & kQwordMask, 8, true, interrupt};
+    default:
+      return {0, 0, false, interrupt};
+  }
+}
+
+Range sdma_packet(const DecodedPacket& p) {
+  using pkt::Kind;
+  switch (p.kind()) {
+    case Kind::kSdmaCopyLinear: {
+      static constexpr auto kCount = field_id(sdma::kCopyLinearV4, "COUNT");
+      static constexpr auto kLo = field_id(sdma::kCopyLinearV4, "DST_ADDR_LO");
+      static constexpr auto kHi = field_id(sdma::kCopyLinearV4, "DST_ADDR_HI");
+      return {field64(p, kLo, kHi), uint64_t{field(p, kCount)} + 1};
+    }
+    case Kind::kSdmaConstantFill: {
+      static constexpr auto kCount = field_id(sdma::kConstantFillV4, "COUNT");
+      static constexpr auto kLo = field_id(sdma::kConstantFillV4, "DST_ADDR_LO");
+      static constexpr auto kHi = field_id(sdma::kConstantFillV4, "DST_ADDR_HI");
+      return {field64(p, kLo, kHi), uint64_t{field(p, kCount)} + 1};
+    }
+    case Kind::kSdmaWriteUntiled: {
+      static constexpr auto kLo = field_id(sdma::kWriteUntiled, "DST_ADDR_LO");
+      static constexpr auto kHi = field_id(sdma::kWriteUntiled, "DST_ADDR_HI");
+      return {field64(p, kLo, kHi), p.payload().size() * 4};
+    }
+    case Kind::kSdmaFence: {
+      static constexpr auto kLo = field_id(sdma::kFenceV4, "ADDR_LO");
+      static constexpr auto kHi = field_id(sdma::kFenceV4, "ADDR_HI");
+      static constexpr auto kData = field_id(sdma::kFenceV4, "DATA");
+      return {field64(p, kLo, kHi) & kDwordMask, 4, false, false, true, field(p, kData)};
+    }
+    case Kind::kSdmaTimestampGetGlobal: {
+      static constexpr auto kLo = field_id(sdma::kTimestampGetGlobal, "WRITE_ADDR_LO");
+      static constexpr auto kHi = field_id(sdma::kTimestampGetGlobal, "WRITE_ADDR_HI");
+      return {field64(p, kLo, kHi) & kQwordMask, 8, true};
+    }
+    case Kind::kSdmaTrap:
+      return {0, 0, false, true};
+    default:
+      return {};
+  }
+}
+
+Range range_of(const DecodedPacket& p) {
+  using pkt::Kind;
+  switch (p.kind()) {
+    case Kind::kPm4WriteData:
+      return write_data(p);
+    case Kind::kPm4CopyData:
+      return copy_data(p);
+    case Kind::kPm4DmaData:
+      return dma_data(p);
+    case Kind::kPm4ReleaseMem:
+      return release_mem(p);
+    default:
+      return sdma_packet(p);
+  }
+}
+
+}  // namespace
+
+void packet_targets(const pkt::PacketTable& table, std::span<const uint8_t> bytes,
+                    uint64_t position, std::vector<PacketTarget>& out) {
+  // The bytes come from a ring copy with no alignment promise.
+  thread_local std::vector<uint32_t> dwords;
+  dwords.resize(bytes.size() / 4);
+  if (!dwords.empty()) std::memcpy(dwords.data(), bytes.data(), dwords.size() * 4);
+  for (size_t at = 0; at < dwords.size();) {
+    const DecodedPacket p = pkt::decode_one(table, dwords, at);
+    if (p.status == pkt::DecodeStatus::kTruncated) break;
+    at = p.next_offset();
+    if (!p.ok()) continue;
+    const Range r = range_of(p);
+    if (r.size == 0 && !r.interrupt) continue;
+    out.push_back({r.va, r.size, r.timestamp, r.interrupt, r.has_data, r.data, position + at * 4});
+  }
+}
+
+}  // namespace amdrr::capture
