@@ -6,9 +6,14 @@
 
 #include "amdrr_version.h"
 #include "cli/capture_command.h"
+#include "cli/diff_command.h"
+#include "cli/dump_command.h"
 #include "cli/exit_codes.h"
 #include "cli/info_command.h"
+#include "cli/redact_command.h"
 #include "cli/replay_command.h"
+#include "cli/report_command.h"
+#include "cli/timeline_command.h"
 
 int main(int argc, char** argv) {
   using namespace amdrr::cli;
@@ -22,6 +27,16 @@ int main(int argc, char** argv) {
   CLI::App* capture_cmd = add_capture_command(app, capture);
   ReplayCommandOptions replay;
   CLI::App* replay_cmd = add_replay_command(app, replay);
+  DumpCommandOptions dump;
+  CLI::App* dump_cmd = add_dump_command(app, dump);
+  DiffCommandOptions diff;
+  CLI::App* diff_cmd = add_diff_command(app, diff);
+  TimelineCommandOptions timeline;
+  CLI::App* timeline_cmd = add_timeline_command(app, timeline);
+  ReportCommandOptions report;
+  CLI::App* report_cmd = add_report_command(app, report);
+  RedactCommandOptions redact;
+  CLI::App* redact_cmd = add_redact_command(app, redact);
 
   try {
     app.parse(argc, argv);
@@ -33,5 +48,10 @@ int main(int argc, char** argv) {
   if (info_cmd->parsed()) return run_info(info, std::cout, std::cerr);
   if (capture_cmd->parsed()) return run_capture(capture, std::cout, std::cerr);
   if (replay_cmd->parsed()) return run_replay(replay, std::cout, std::cerr);
+  if (dump_cmd->parsed()) return run_dump(dump, std::cout, std::cerr);
+  if (diff_cmd->parsed()) return run_diff(diff, std::cout, std::cerr);
+  if (timeline_cmd->parsed()) return run_timeline(timeline, std::cout, std::cerr);
+  if (report_cmd->parsed()) return run_report(report, std::cout, std::cerr);
+  if (redact_cmd->parsed()) return run_redact(redact, std::cout, std::cerr);
   return kExitUsage;
 }

@@ -1,0 +1,38 @@
+#include "cli/redact_command.h"
+
+#include <ostream>
+
+#include "cli/exit_codes.h"
+
+namespace amdrr::cli {
+
+CLI::App* add_redact_command(CLI::App& app, RedactCommandOptions& options) {
+  CLI::App* cmd = app.add_subcommand(
+      "redact",
+      "Write a copy of a trace without the program's data, command line and environment, to "
+      "share it; says what the copy can still show");
+  cmd->add_option("trace", options.trace, "the trace file (.amdrr)")->required();
+  cmd->add_option("-o,--output", options.output, "the redacted copy")->required();
+  cmd->add_option("--keep-label", options.redact.keep_labels,
+                  "keep annotations with this label (repeatable)");
+  cmd->add_flag("!--drop-code", options.redact.keep_code,
+                "also drop code objects and replace their images (kernels will not replay)");
+  return cmd;
+}
+
+int run_redact(const RedactCommandOptions& options, std::ostream& out, std::ostream& err) {
+  if (options.output == options.trace) {
+    err << "amdrr redact: the copy must not overwrite the trace\n";
+    return kExitUsage;
+  }
+  inspect::RedactSummary summary =
+      inspect::redact_trace(options.trace, options.output, options.redact);
+  if (!summary.error.empty()) {
+    err << "amdrr redact: " << summary.error << "\n";
+    return kExitUsage;
+  }
+  inspect::print_redact_summary(summary, out);
+  return summary.source_damaged ? kExitDamagedTrace : kExitOk;
+}
+
+}  // namespace amdrr::cli

@@ -1,0 +1,319 @@
+#include "inspect/trace_diff.h"
+
+#include <capnp/dynamic.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <ostream>
+#include <set>
+
+#include "inspect/doorbell_packets.h"
+#include "inspect/record_text.h"
+#include "inspect/trace_state.h"
+#include "lib/pkt/decode.h"
+
+namespace amdrr::inspect {
+namespace {
+
+// Fields that differ between any two runs of the same program.
+const std::set<std::string, std::less<>> kVolatile = {"timeNs",
+                                                      "createdUnixNs",
+                                                      "host",
+                                                      "environment",
+                                                      "toolVersion",
+                                                      "handle",
+                                                      "gpuId",
+                                                      "deviceIds",
+                                                      "uniqueId",
+                                                      "mmapOffset",
+                                                      "mmapOffsetOut",
+                                                      "doorbellOffset",
+                                                      "eventPageOffset",
+                                                      "eventPageOffsetOut",
+                                                      "durationNs",
+                                                      "drmFd",
+                                                      "pciLocation",
+                                                      "drmRenderMinor",
+                                                      "lastEventAge",
+                                                      "gpuClockCounter",
+                                                      "cpuClockCounter",
+                                                      "systemClockCounter",
+                                                      "thread",
+                                                      "kernelRelease",
+                                                      "commandLine",
+                                                      "storedBlobBytes",
+                                                      "logicalBlobBytes",
+                                                      "records",
+                                                      "seq"};
+
+std::string hex(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%" PRIx64, v);
+  return buf;
+}
+
+class Differ {
+ public:
+  Differ(format::TraceReader& a, format::TraceReader& b, const DiffOptions& options)
+      : a_(a), b_(b), options_(options), state_a_(a.header()), state_b_(b.header()) {}
+
+  DiffResult run() {
+    while (true) {
+      auto va = next(a_, state_a_);
+      auto vb = next(b_, state_b_);
+      if (!va && !vb) break;
+      if (!va || !vb) {
+        add({va ? va->number : 0, vb ? vb->number : 0, "extra records",
+             va ? "records only in a" : "records only in b",
+             va ? format::record_kind_name(va->record.which()) : "(end)",
+             vb ? format::record_kind_name(vb->record.which()) : "(end)"});
+        // Count the rest of the longer trace as one difference each.
+        while (va ? next(a_, state_a_) : next(b_, state_b_))
+          ++result_.by_kind["extra records"], ++result_.total;
+        break;
+      }
+      ++result_.records_a;
+      ++result_.records_b;
+      compare_records(*va, *vb);
+    }
+    return std::move(result_);
+  }
+
+ private:
+  // The next non-blob record, with the trace state advanced past it. Records
+  // are compared while still valid: the view is kept in `held_`.
+  std::optional<format::RecordView> next(format::TraceReader& r, TraceState& state) {
+    while (auto v = r.next()) {
+      format::visit(*v, state);
+      if (v->record.which() != schema::Record::BLOB) return v;
+    }
+    return std::nullopt;
+  }
+
+  void add(Difference d) {
+    ++result_.total;
+    ++result_.by_kind[d.kind];
+    if (result_.listed.size() <= options_.max_listed) result_.listed.push_back(std::move(d));
+  }
+
+  void compare_records(const format::RecordView& va, const format::RecordView& vb) {
+    auto ra = va.record, rb = vb.record;
+    a_number_ = va.number;
+    b_number_ = vb.number;
+    if (ra.which() != rb.which()) {
+      add({va.number, vb.number, "record kind", "record", format::record_kind_name(ra.which()),
+           format::record_kind_name(rb.which())});
+      return;
+    }
+    const std::string kind = format::record_kind_name(ra.which());
+    if (ra.which() == schema::Record::DOORBELL) {
+      compare_doorbells(ra.getDoorbell(), rb.getDoorbell());
+    }
+    compare(capnp::DynamicStruct::Reader(ra), capnp::DynamicStruct::Reader(rb), kind, kind, true);
+  }
+
+  void compare_doorbells(schema::Doorbell::Reader a, schema::Doorbell::Reader b) {
+    std::vector<uint32_t> da, db;
+    std::string error;
+    if (!doorbell_dwords(a_, a, &da, &error) || !doorbell_dwords(b_, b, &db, &error)) {
+      add({a_number_, b_number_, "doorbell.packets", "doorbell packets", "unreadable", error});
+      return;
+    }
+    const QueueInfo* q = state_a_.queue(0, a.getQueueId());
+    std::string queue = "doorbell q" + std::to_string(a.getQueueId());
+    std::vector<pkt::DecodedPacket> packets;
+    if (q != nullptr && q->table != nullptr) packets = pkt::decode_all(*q->table, da);
+    size_t diffs = 0;
+    for (size_t i = 0; i < std::max(da.size(), db.size()); ++i) {
+      const bool in_a = i < da.size(), in_b = i < db.size();
+      if (in_a && in_b && da[i] == db[i]) continue;
+      if (++diffs > 8) continue;  // counted once per doorbell below
+      std::string where = queue + " dword " + std::to_string(i);
+      for (const pkt::DecodedPacket& p : packets) {
+        if (i < p.offset || i >= p.offset + p.dwords.size()) continue;
+        where = queue + " packet at +" + hex(p.offset * 4) + " " +
+                (p.desc ? std::string(p.desc->name) : std::string("UNKNOWN")) + " dword " +
+                std::to_string(i - p.offset);
+        if (p.desc && in_a && in_b) {
+          for (const pkt::Field& f : p.desc->fields) {
+            if (f.dword == i - p.offset && f.extract(da[i]) != f.extract(db[i])) {
+              where.append(" ").append(f.name);
+            }
+          }
+        }
+      }
+      add({a_number_, b_number_, "doorbell.packets", where, in_a ? hex(da[i]) : "(none)",
+           in_b ? hex(db[i]) : "(none)"});
+    }
+  }
+
+  void compare_blobs(schema::BlobRef::Reader a, schema::BlobRef::Reader b, const std::string& kind,
+                     const std::string& where, uint64_t va) {
+    if (a.getHash().getLo() == b.getHash().getLo() && a.getHash().getHi() == b.getHash().getHi() &&
+        a.getSize() == b.getSize()) {
+      return;
+    }
+    std::vector<uint8_t> ba, bb;
+    std::string error;
+    if (!a_.read_blob(blob_id(a), &ba, &error) || !b_.read_blob(blob_id(b), &bb, &error)) {
+      add({a_number_, b_number_, kind, where, "content unreadable", error});
+      return;
+    }
+    size_t i = 0;
+    while (i < ba.size() && i < bb.size() && ba[i] == bb[i]) ++i;
+    std::string at = where + " byte +" + hex(i);
+    if (va != 0)
+      at += " (" + BufferMap::hex(va + i) + " = " + state_a_.buffers().describe(va + i) + ")";
+    auto text = [&](const std::vector<uint8_t>& v) {
+      if (i >= v.size()) return std::string("(ends, ") + std::to_string(v.size()) + " bytes)";
+      std::string s;
+      for (size_t k = i; k < v.size() && k < i + 8; ++k) {
+        char buf[4];
+        std::snprintf(buf, sizeof buf, "%02x", v[k]);
+        s += buf;
+      }
+      return s;
+    };
+    add({a_number_, b_number_, kind, at, text(ba), text(bb)});
+  }
+
+  void compare(capnp::DynamicStruct::Reader a, capnp::DynamicStruct::Reader b,
+               const std::string& kind, const std::string& path, bool top) {
+    if (a.getSchema() == capnp::Schema::from<schema::BlobRef>()) {
+      uint64_t va = 0;
+      if (path.rfind("memWrite", 0) == 0 && parent_va_) va = parent_va_;
+      compare_blobs(a.as<schema::BlobRef>(), b.as<schema::BlobRef>(), kind, path, va);
+      return;
+    }
+    if (a.getSchema() == capnp::Schema::from<schema::MemWrite>()) {
+      parent_va_ = a.as<schema::MemWrite>().getVa();
+    }
+    auto fields = [&](capnp::StructSchema::Field f) {
+      std::string name = f.getProto().getName().cStr();
+      if (!options_.strict && kVolatile.count(name)) return;
+      if (top && name == "doorbell") {
+        // Packets were compared dword by dword; the other fields generically.
+        auto da = a.get(f).as<capnp::DynamicStruct>(), db = b.get(f).as<capnp::DynamicStruct>();
+        for (auto g : da.getSchema().getFields()) {
+          std::string n = g.getProto().getName().cStr();
+          if (n == "packets" || n == "packetsBlob") continue;
+          compare_value(da.get(g), db.get(g), kind + "." + n, path + "." + n);
+        }
+        return;
+      }
+      compare_value(a.get(f), b.get(f), kind + "." + name, path + "." + name);
+    };
+    for (auto f : a.getSchema().getNonUnionFields()) fields(f);
+    auto wa = a.which(), wb = b.which();
+    KJ_IF_MAYBE (fa, wa) {
+      KJ_IF_MAYBE (fb, wb) {
+        if (*fa != *fb) {
+          add({a_number_, b_number_, kind + " variant", path, fa->getProto().getName().cStr(),
+               fb->getProto().getName().cStr()});
+          return;
+        }
+        fields(*fa);
+      }
+    }
+  }
+
+  void compare_value(capnp::DynamicValue::Reader a, capnp::DynamicValue::Reader b,
+                     const std::string& kind, const std::string& path) {
+    using T = capnp::DynamicValue;
+    if (a.getType() != b.getType()) return;
+    switch (a.getType()) {
+      case T::STRUCT:
+        return compare(a.as<capnp::DynamicStruct>(), b.as<capnp::DynamicStruct>(), kind, path,
+                       false);
+      case T::LIST: {
+        auto la = a.as<capnp::DynamicList>(), lb = b.as<capnp::DynamicList>();
+        if (la.size() != lb.size()) {
+          add({a_number_, b_number_, kind, path + " length", std::to_string(la.size()),
+               std::to_string(lb.size())});
+        }
+        for (unsigned i = 0; i < la.size() && i < lb.size(); ++i) {
+          compare_value(la[i], lb[i], kind, path + "[" + std::to_string(i) + "]");
+        }
+        return;
+      }
+      default: {
+        const std::string ta = scalar_text(a, path), tb = scalar_text(b, path);
+        if (ta != tb) add({a_number_, b_number_, kind, path, ta, tb});
+        return;
+      }
+    }
+  }
+
+  static std::string scalar_text(capnp::DynamicValue::Reader v, const std::string& path) {
+    using T = capnp::DynamicValue;
+    switch (v.getType()) {
+      case T::BOOL:
+        return v.as<bool>() ? "true" : "false";
+      case T::INT:
+        return std::to_string(v.as<int64_t>());
+      case T::UINT: {
+        const std::string field = path.substr(path.rfind('.') + 1);
+        return is_address_field(field) ? BufferMap::hex(v.as<uint64_t>())
+                                       : std::to_string(v.as<uint64_t>());
+      }
+      case T::FLOAT:
+        return std::to_string(v.as<double>());
+      case T::TEXT:
+        return std::string("\"") + v.as<capnp::Text>().cStr() + "\"";
+      case T::DATA: {
+        auto d = v.as<capnp::Data>();
+        return std::to_string(d.size()) + " bytes, hash " +
+               std::to_string(std::hash<std::string_view>{}(
+                   std::string_view(reinterpret_cast<const char*>(d.begin()), d.size())));
+      }
+      case T::ENUM: {
+        auto e = v.as<capnp::DynamicEnum>();
+        KJ_IF_MAYBE (en, e.getEnumerant()) {
+          return en->getProto().getName().cStr();
+        }
+        return std::to_string(e.getRaw());
+      }
+      default:
+        return "";
+    }
+  }
+
+  format::TraceReader& a_;
+  format::TraceReader& b_;
+  const DiffOptions& options_;
+  TraceState state_a_, state_b_;
+  DiffResult result_;
+  uint64_t a_number_ = 0, b_number_ = 0;
+  uint64_t parent_va_ = 0;
+};
+
+}  // namespace
+
+DiffResult diff_traces(format::TraceReader& a, format::TraceReader& b, const DiffOptions& options) {
+  return Differ(a, b, options).run();
+}
+
+void print_diff(const DiffResult& r, std::ostream& out) {
+  if (r.same()) {
+    out << "same: " << r.records_a << " records compared, no difference"
+        << " (times, handles, gpu ids, offsets and durations ignored; --strict compares them)\n";
+    return;
+  }
+  const Difference& first = r.listed.front();
+  out << "first difference: record #" << first.record_a << " in a, #" << first.record_b
+      << " in b\n  " << first.where << "\n    a: " << first.a_text << "\n    b: " << first.b_text
+      << "\n";
+  if (r.listed.size() > 1) {
+    out << "then:\n";
+    for (size_t i = 1; i < r.listed.size(); ++i) {
+      const Difference& d = r.listed[i];
+      out << "  #" << d.record_a << "/#" << d.record_b << " " << d.where << ": " << d.a_text
+          << " -> " << d.b_text << "\n";
+    }
+    if (r.total > r.listed.size()) out << "  ... " << r.total - r.listed.size() << " more\n";
+  }
+  out << "differences by kind (" << r.total << " in all):\n";
+  for (const auto& [kind, n] : r.by_kind) out << "  " << kind << ": " << n << "\n";
+}
+
+}  // namespace amdrr::inspect
