@@ -158,7 +158,7 @@ class Dumper {
         capnp::DynamicStruct::Reader dyn = r;
         KJ_IF_MAYBE (active, dyn.which()) {
           out_ << " "
-               << struct_text(dyn.get(*active).as<capnp::DynamicStruct>(), &state_.buffers());
+               << struct_text(dyn.get(*active).as<capnp::DynamicStruct>(), &state_.buffers(), true);
         }
         break;
       }

@@ -109,7 +109,7 @@ class Differ {
     if (ra.which() == schema::Record::DOORBELL) {
       compare_doorbells(ra.getDoorbell(), rb.getDoorbell());
     }
-    compare(capnp::DynamicStruct::Reader(ra), capnp::DynamicStruct::Reader(rb), kind, kind, true);
+    compare(capnp::DynamicStruct::Reader(ra), capnp::DynamicStruct::Reader(rb), "", "", true);
   }
 
   void compare_doorbells(schema::Doorbell::Reader a, schema::Doorbell::Reader b) {
@@ -188,6 +188,9 @@ class Differ {
     if (a.getSchema() == capnp::Schema::from<schema::MemWrite>()) {
       parent_va_ = a.as<schema::MemWrite>().getVa();
     }
+    auto join = [](const std::string& left, const std::string& right) {
+      return left.empty() ? right : left + "." + right;
+    };
     auto fields = [&](capnp::StructSchema::Field f) {
       std::string name = f.getProto().getName().cStr();
       if (!options_.strict && kVolatile.count(name)) return;
@@ -197,11 +200,11 @@ class Differ {
         for (auto g : da.getSchema().getFields()) {
           std::string n = g.getProto().getName().cStr();
           if (n == "packets" || n == "packetsBlob") continue;
-          compare_value(da.get(g), db.get(g), kind + "." + n, path + "." + n);
+          compare_value(da.get(g), db.get(g), join(join(kind, name), n), join(join(path, name), n));
         }
         return;
       }
-      compare_value(a.get(f), b.get(f), kind + "." + name, path + "." + name);
+      compare_value(a.get(f), b.get(f), join(kind, name), join(path, name));
     };
     for (auto f : a.getSchema().getNonUnionFields()) fields(f);
     auto wa = a.which(), wb = b.which();
