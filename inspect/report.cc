@@ -44,7 +44,14 @@ struct QueueCounts {
   uint64_t submissions = 0;
   std::map<std::string, uint64_t> packets;
   std::string last_packets;  // of the last submission: what a hang waits behind
+  std::string waiting;       // its first packet that waits on memory, if any
+  uint64_t last_record = 0;
 };
+
+bool waits_on_memory(pkt::Kind kind) {
+  return kind == pkt::Kind::kPm4WaitRegMem || kind == pkt::Kind::kSdmaPollRegmem ||
+         kind == pkt::Kind::kAqlBarrierAnd || kind == pkt::Kind::kAqlBarrierOr;
+}
 
 }  // namespace
 
@@ -55,6 +62,7 @@ void write_report(format::TraceReader& reader, const std::string& path, std::ost
   std::map<uint64_t, QueueCounts> queues;
   std::vector<std::string> errors;
   std::string timed_out_wait;
+  bool hang = false;
   uint64_t records = 0;
   while (auto v = reader.next()) {
     ++records;
@@ -72,9 +80,14 @@ void write_report(format::TraceReader& reader, const std::string& path, std::ost
       std::string error;
       if (q && q->table && doorbell_dwords(reader, d, &dwords, &error)) {
         c.last_packets.clear();
+        c.waiting.clear();
+        c.last_record = v->number;
+        auto name = [&state](uint64_t va) { return state.buffers().describe(va); };
         for (const pkt::DecodedPacket& p : pkt::decode_all(*q->table, dwords)) {
           ++c.packets[p.desc ? std::string(p.desc->name) : "UNKNOWN"];
-          c.last_packets += "    " + pkt::describe(p, *q->table) + "\n";
+          const std::string text = pkt::describe(p, *q->table, name);
+          c.last_packets += text + "\n";
+          if (c.waiting.empty() && waits_on_memory(p.kind())) c.waiting = text;
         }
       }
     } else if (r.which() == schema::Record::GPU_ERROR) {
@@ -145,21 +158,27 @@ void write_report(format::TraceReader& reader, const std::string& path, std::ost
     out << "\n\n";
     for (const std::string& e : errors) out << "- " << e << "\n";
   } else if (!timed_out_wait.empty()) {
+    hang = true;
     out << "hang: " << timed_out_wait << "\n";
+    for (const auto& [key, c] : queues) {
+      out << "\n" << c.label << ", last submission (#" << c.last_record << ")";
+      if (!c.waiting.empty()) out << " waits at:\n\n```\n" << c.waiting << "\n```\n";
+      out << "\n<details><summary>all its packets</summary>\n\n```\n"
+          << c.last_packets << "```\n</details>\n";
+    }
   } else if (reader.end() == format::TraceEnd::kClean) {
     out << "ended cleanly, no GPU error recorded\n";
   } else {
     out << "trace " << format::trace_end_name(reader.end()) << " (" << reader.end_message()
         << "): the program died before closing it\n";
   }
+  const char* until = !errors.empty() && !hang ? "fault" : hang ? "hang" : "diverge";
   out << "\n**Reproduce**\n\n```sh\n"
       << "amdrr replay " << path
       << "    # 0 same, 1 diverged, 2 GPU fault, 3 hang, 125 cannot replay\n"
       << "amdrr dump " << path << " --kind doorbell --kind gpuError    # the packets, decoded\n"
-      << "amdrr bisect " << path << " --until " << (errors.empty() ? "diverge" : "fault")
-      << "    # first failing submission\n"
-      << "amdrr minimize " << path << " -o min.amdrr --until "
-      << (errors.empty() ? "diverge" : "fault") << "\n"
+      << "amdrr bisect " << path << " --until " << until << "    # first failing submission\n"
+      << "amdrr minimize " << path << " -o min.amdrr --until " << until << "\n"
       << "git bisect run amdrr replay " << path << "    # a userspace change\n```\n";
 }
 
