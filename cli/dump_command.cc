@@ -22,7 +22,7 @@ CLI::App* add_dump_command(CLI::App& app, DumpCommandOptions& options) {
                   "only records after an annotation with this label, up to the next annotation");
   cmd->add_flag("--json", options.dump.json,
                 "JSON Lines: one object per record, field names as in format/trace.capnp");
-  cmd->add_flag("!--no-disassembly", options.dump.disassemble,
+  cmd->add_flag("--no-disassembly", options.no_disassembly,
                 "do not list the code objects' kernels at the end");
   cmd->footer(
       "Exit status: 0 clean trace; 1 cut short or damaged (records before the damage are "
@@ -43,7 +43,9 @@ int run_dump(const DumpCommandOptions& options, std::ostream& out, std::ostream&
     err << "amdrr dump: " << error << "\n";
     return kExitUsage;
   }
-  inspect::dump_trace(*reader, options.dump, out);
+  inspect::DumpOptions dump = options.dump;
+  dump.disassemble = !options.no_disassembly;
+  inspect::dump_trace(*reader, dump, out);
   if (reader->end() != format::TraceEnd::kClean) {
     err << "amdrr dump: trace " << format::trace_end_name(reader->end()) << ": "
         << reader->end_message() << "\n";

@@ -15,6 +15,7 @@ namespace amdrr::cli {
 struct DumpCommandOptions {
   std::string trace;
   inspect::DumpOptions dump;
+  bool no_disassembly = false;
 };
 
 CLI::App* add_dump_command(CLI::App& app, DumpCommandOptions& options);

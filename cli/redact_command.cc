@@ -15,7 +15,7 @@ CLI::App* add_redact_command(CLI::App& app, RedactCommandOptions& options) {
   cmd->add_option("-o,--output", options.output, "the redacted copy")->required();
   cmd->add_option("--keep-label", options.redact.keep_labels,
                   "keep annotations with this label (repeatable)");
-  cmd->add_flag("!--drop-code", options.redact.keep_code,
+  cmd->add_flag("--drop-code", options.drop_code,
                 "also drop code objects and replace their images (kernels will not replay)");
   return cmd;
 }
@@ -25,8 +25,9 @@ int run_redact(const RedactCommandOptions& options, std::ostream& out, std::ostr
     err << "amdrr redact: the copy must not overwrite the trace\n";
     return kExitUsage;
   }
-  inspect::RedactSummary summary =
-      inspect::redact_trace(options.trace, options.output, options.redact);
+  inspect::RedactOptions redact = options.redact;
+  redact.keep_code = !options.drop_code;
+  inspect::RedactSummary summary = inspect::redact_trace(options.trace, options.output, redact);
   if (!summary.error.empty()) {
     err << "amdrr redact: " << summary.error << "\n";
     return kExitUsage;

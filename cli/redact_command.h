@@ -14,6 +14,7 @@ struct RedactCommandOptions {
   std::string trace;
   std::string output;
   inspect::RedactOptions redact;
+  bool drop_code = false;
 };
 
 CLI::App* add_redact_command(CLI::App& app, RedactCommandOptions& options);

@@ -78,7 +78,9 @@ class Dumper {
       out_ << "# trace " << format::trace_end_name(reader_.end()) << ": " << reader_.end_message()
            << "\n";
     }
-    if (!options_.json && options_.disassemble) list_code();
+    bool code_wanted = options_.kinds.empty();
+    for (const std::string& k : options_.kinds) code_wanted = code_wanted || k == "codeObject";
+    if (!options_.json && options_.disassemble && code_wanted) list_code();
     return summary;
   }
 

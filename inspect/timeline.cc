@@ -119,12 +119,33 @@ class Builder {
         case schema::Record::GPU_ERROR:
           fault(*v, r.getGpuError());
           break;
+        case schema::Record::KMD_CALL:
+          if (r.getKmdCall().isDestroyQueue() &&
+              r.getKmdCall().getPhase() == schema::KmdCall::Phase::ISSUED) {
+            const uint32_t id = r.getKmdCall().getDestroyQueue().getQueueId();
+            for (const auto& [key, list] : pending_) {
+              if ((key & 0xFFFFFFFF) == id && !destroyed_.count(key)) destroyed_[key] = t;
+            }
+          }
+          break;
         default:
           break;
       }
     }
+    // Never seen complete: done no later than the last wait after them (the
+    // program waited for everything there), else the queue's destruction.
     for (auto& [queue, list] : pending_) {
-      for (const Pending& p : list) close(p.span, t_.end_ns, "end of trace (never seen complete)");
+      for (const Pending& p : list) {
+        const TimelineSpan& s = t_.spans[p.span];
+        if (last_wait_record_ > s.record) {
+          close(p.span, last_wait_end_,
+                "no later than the last wait (#" + std::to_string(last_wait_record_) + ")");
+        } else if (auto d = destroyed_.find(queue); d != destroyed_.end()) {
+          close(p.span, d->second, "queue destroyed");
+        } else {
+          close(p.span, t_.end_ns, "end of trace (never seen complete)");
+        }
+      }
     }
     return std::move(t_);
   }
@@ -179,6 +200,8 @@ class Builder {
     if (w.getTimedOut()) what += " (timed out)";
     t_.spans.push_back({track("CPU waits", 0), what, start, end, v.number, "wait returned"});
     if (w.getTimedOut()) return;
+    last_wait_end_ = end;
+    last_wait_record_ = v.number;
     // Complete the submissions this wait watched; if none matches, the
     // oldest pending one of every queue that predates the wait.
     bool matched = false;
@@ -223,6 +246,8 @@ class Builder {
   std::map<std::string, size_t> tracks_;
   std::map<uint64_t, std::vector<Pending>> pending_;  // by gpu<<32 | queue
   uint64_t submissions_ = 0;
+  uint64_t last_wait_end_ = 0, last_wait_record_ = 0;
+  std::map<uint64_t, uint64_t> destroyed_;  // queue key -> time of its destroyQueue
 };
 
 }  // namespace
