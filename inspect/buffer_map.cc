@@ -89,6 +89,12 @@ std::string BufferMap::describe(uint64_t va) const {
   return s;
 }
 
+std::string hex_text(uint64_t value) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%" PRIx64, value);
+  return buf;
+}
+
 std::string flags_text(uint32_t flags) {
   namespace f = kmd::alloc_flags;
   if (flags & f::kDoorbell) return "doorbell";

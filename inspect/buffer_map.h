@@ -55,5 +55,7 @@ class BufferMap {
 };
 
 std::string flags_text(uint32_t flags);
+/// "0x1f": plain hex, for ids, offsets and dwords.
+std::string hex_text(uint64_t value);
 
 }  // namespace amdrr::inspect

@@ -13,12 +13,6 @@
 namespace amdrr::inspect {
 namespace {
 
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%" PRIx64, v);
-  return buf;
-}
-
 const char* error_kind(schema::GpuErrorKind k) {
   switch (k) {
     case schema::GpuErrorKind::VM_FAULT:
@@ -92,7 +86,7 @@ void write_report(format::TraceReader& reader, const std::string& path, std::ost
       }
     } else if (r.which() == schema::Record::GPU_ERROR) {
       auto e = r.getGpuError();
-      std::string s = std::string(error_kind(e.getKind())) + " on gpu " + hex(e.getGpuId()) +
+      std::string s = std::string(error_kind(e.getKind())) + " on gpu " + hex_text(e.getGpuId()) +
                       " queue " + std::to_string(e.getQueueId());
       if (e.getVa() != 0) {
         s += " at VA " + BufferMap::hex(e.getVa()) + " (" + state.buffers().describe(e.getVa()) +
@@ -132,8 +126,8 @@ void write_report(format::TraceReader& reader, const std::string& path, std::ost
       << ", KFD " << h.getKfdVersionMajor() << "." << h.getKfdVersionMinor() << " |\n";
   for (auto g : h.getGpus()) {
     out << "| GPU node " << g.getNodeId() << " | " << g.getGfxTarget().cStr() << " "
-        << g.getMarketingName().cStr() << " (device " << hex(g.getDeviceId()) << ", gpu_id "
-        << hex(g.getGpuId()) << ")";
+        << g.getMarketingName().cStr() << " (device " << hex_text(g.getDeviceId()) << ", gpu_id "
+        << hex_text(g.getGpuId()) << ")";
     if (g.getFirmware().size() > 0) {
       out << ", firmware";
       for (auto fw : g.getFirmware()) out << " " << fw.getName().cStr() << "=" << fw.getVersion();

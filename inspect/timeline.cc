@@ -89,12 +89,6 @@ std::string packet_summary(const std::vector<pkt::DecodedPacket>& packets) {
   return s;
 }
 
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%" PRIx64, v);
-  return buf;
-}
-
 class Builder {
  public:
   explicit Builder(format::TraceReader& reader) : reader_(reader), state_(reader.header()) {}
@@ -159,8 +153,8 @@ class Builder {
 
   size_t queue_track(uint32_t gpu_id, uint32_t queue_id) {
     const QueueInfo* q = state_.queue(gpu_id, queue_id);
-    return track(q ? "gpu " + hex(q->gpu_id) + " q" + std::to_string(q->id) + " " + q->type
-                   : "gpu " + hex(gpu_id) + " q" + std::to_string(queue_id),
+    return track(q ? "gpu " + hex_text(q->gpu_id) + " q" + std::to_string(q->id) + " " + q->type
+                   : "gpu " + hex_text(gpu_id) + " q" + std::to_string(queue_id),
                  gpu_id);
   }
 
@@ -196,7 +190,7 @@ class Builder {
     const uint64_t end = v.record.getTimeNs();
     const uint64_t start = end > w.getDurationNs() ? end - w.getDurationNs() : 0;
     const bool events = w.getKind() == schema::WaitKind::KFD_EVENTS;
-    std::string what = events ? "wait events" : "poll " + hex(w.getVa());
+    std::string what = events ? "wait events" : "poll " + hex_text(w.getVa());
     if (w.getTimedOut()) what += " (timed out)";
     t_.spans.push_back({track("CPU waits", 0), what, start, end, v.number, "wait returned"});
     if (w.getTimedOut()) return;
@@ -231,7 +225,7 @@ class Builder {
   void fault(const format::RecordView& v, schema::GpuError::Reader e) {
     const uint64_t t = v.record.getTimeNs();
     std::string name = std::string("fault: ") + e.getMessage().cStr();
-    if (e.getVa() != 0) name += " va " + hex(e.getVa());
+    if (e.getVa() != 0) name += " va " + hex_text(e.getVa());
     t_.instants.push_back({track("faults", e.getGpuId()), name, t, v.number});
     const uint64_t key = (uint64_t{e.getGpuId()} << 32) | e.getQueueId();
     auto it = pending_.find(key);

@@ -46,12 +46,6 @@ const std::set<std::string, std::less<>> kVolatile = {"timeNs",
                                                       "records",
                                                       "seq"};
 
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%" PRIx64, v);
-  return buf;
-}
-
 class Differ {
  public:
   Differ(format::TraceReader& a, format::TraceReader& b, const DiffOptions& options)
@@ -131,7 +125,7 @@ class Differ {
       std::string where = queue + " dword " + std::to_string(i);
       for (const pkt::DecodedPacket& p : packets) {
         if (i < p.offset || i >= p.offset + p.dwords.size()) continue;
-        where = queue + " packet at +" + hex(p.offset * 4) + " " +
+        where = queue + " packet at +" + hex_text(p.offset * 4) + " " +
                 (p.desc ? std::string(p.desc->name) : std::string("UNKNOWN")) + " dword " +
                 std::to_string(i - p.offset);
         if (p.desc && in_a && in_b) {
@@ -142,8 +136,8 @@ class Differ {
           }
         }
       }
-      add({a_number_, b_number_, "doorbell.packets", where, in_a ? hex(da[i]) : "(none)",
-           in_b ? hex(db[i]) : "(none)"});
+      add({a_number_, b_number_, "doorbell.packets", where, in_a ? hex_text(da[i]) : "(none)",
+           in_b ? hex_text(db[i]) : "(none)"});
     }
   }
 
@@ -161,7 +155,7 @@ class Differ {
     }
     size_t i = 0;
     while (i < ba.size() && i < bb.size() && ba[i] == bb[i]) ++i;
-    std::string at = where + " byte +" + hex(i);
+    std::string at = where + " byte +" + hex_text(i);
     if (va != 0)
       at += " (" + BufferMap::hex(va + i) + " = " + state_a_.buffers().describe(va + i) + ")";
     auto text = [&](const std::vector<uint8_t>& v) {

@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "format/trace_writer.h"
 #include "tests/inspect/inspect_fixtures.h"
 #include "tests/support/temp_dir.h"
 
@@ -124,6 +125,60 @@ TEST(Dump, KernelsDisassembledWithTheirDispatches) {
   EXPECT_NE(line.find(", #"), std::string::npos) << line;
   EXPECT_NE(text.find("s_endpgm", kernel), std::string::npos) << text.substr(kernel);
   EXPECT_NE(text.find("global_store_dword", kernel), std::string::npos);
+}
+
+}  // namespace
+}  // namespace amdrr::inspect
+
+namespace amdrr::inspect {
+namespace {
+
+// A hostile trace: a doorbell on a queue never created, packets with absurd
+// sizes and unknown opcodes, a code object that is not an ELF. dump prints
+// them raw and flagged; it never crashes.
+TEST(Dump, HostileContentIsShownRawNeverACrash) {
+  testing::TempDir dir;
+  const std::string path = dir.file("hostile.amdrr");
+  std::string error;
+  auto w = format::TraceWriter::create(
+      path, [](schema::Header::Builder h) { h.initGpus(1)[0].setGpuId(1); }, &error);
+  ASSERT_TRUE(w) << error;
+  w->write([](schema::Record::Builder r) {
+    auto d = r.initDoorbell();
+    d.setQueueId(99);
+    d.initPackets(3).set(0, 0xC3FF1100);
+  });
+  w->write([](schema::Record::Builder r) {
+    auto c = r.initKmdCall();
+    c.setPhase(schema::KmdCall::Phase::RETURNED);
+    auto q = c.initCreateQueue();
+    q.setQueueId(5);
+    q.setGpuId(1);
+    q.setQueueType(schema::QueueType::COMPUTE);
+  });
+  w->write([](schema::Record::Builder r) {
+    auto d = r.initDoorbell();
+    d.setGpuId(1);
+    d.setQueueId(5);
+    auto p = d.initPackets(4);
+    p.set(0, 0xFFFF7600);  // SET_SH_REG, COUNT [29:16] = 0x3FFF: 16 K dwords
+    p.set(1, 0xFFFF);
+    p.set(2, 0xC0001100);  // after it, never reached
+  });
+  const std::vector<uint8_t> junk(64, 0xEE);
+  const format::BlobId elf = w->put_blob(junk);
+  w->write([&](schema::Record::Builder r) {
+    auto c = r.initCodeObject();
+    c.setName("junk");
+    format::TraceWriter::set_blob_ref(c.initElf(), elf);
+  });
+  ASSERT_TRUE(w->close());
+  const std::string text = dump(path);
+  EXPECT_NE(text.find("q99 (no createQueue)"), std::string::npos) << text;
+  EXPECT_NE(text.find("raw c3ff1100 00000000 00000000"), std::string::npos) << text;
+  EXPECT_NE(text.find("TRUNCATED SET_SH_REG declared=16385 have=4"), std::string::npos) << text;
+  EXPECT_NE(text.find("code object \"junk\""), std::string::npos) << text;
+  EXPECT_NE(text.find("not a code object"), std::string::npos) << text;
 }
 
 }  // namespace
