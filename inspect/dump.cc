@@ -8,10 +8,12 @@
 
 #include "inspect/disasm.h"
 #include "inspect/doorbell_packets.h"
+#include "inspect/memory_image.h"
 #include "inspect/record_text.h"
 #include "inspect/trace_state.h"
 #include "lib/pkt/decode.h"
 #include "lib/pkt/describe.h"
+#include "lib/pkt/pm4_table.h"
 
 namespace amdrr::inspect {
 namespace {
@@ -67,6 +69,7 @@ class Dumper {
       // State first for calls (an alloc names itself), after for the rest.
       format::visit(*view, state_);
       if (r.which() == schema::Record::CODE_OBJECT) keep_code_object(r.getCodeObject());
+      if (r.which() == schema::Record::MEM_WRITE) remember(r.getMemWrite());
       if (r.which() == schema::Record::DOORBELL) {
         doorbell(*view, r.getDoorbell(), show);
       } else if (show) {
@@ -178,8 +181,14 @@ class Dumper {
       packets = pkt::decode_all(*q->table, dwords);
       dispatches_.add_packets(view.number, d.getQueueId(), packets, *q->table);
     }
-    if (!show) return;
-    if (options_.json) return print(view);
+    if (!show || options_.json) {
+      // Dispatches inside IBs still count for the code listing.
+      if (q != nullptr && q->table != nullptr) {
+        walk_packets(packets, *q->table, q->gpu_id, view.number, d.getQueueId(), "", 0, false);
+      }
+      if (show) print(view);
+      return;
+    }
     prefix(view);
     out_ << " " << (q ? q->label() : "q" + std::to_string(d.getQueueId()) + " (no createQueue)")
          << " value=" << d.getValue() << " wptr=" << d.getWritePointer()
@@ -196,12 +205,52 @@ class Dumper {
       if (dwords.size() % 8 != 0) out_ << "\n";
       return;
     }
+    walk_packets(packets, *q->table, q->gpu_id, view.number, d.getQueueId(), "    ", 0, true);
+  }
+
+  // Prints packets, and under each indirect buffer the packets it points at
+  // when the trace recorded them (depth-limited: chained IBs may loop).
+  void walk_packets(const std::vector<pkt::DecodedPacket>& packets, const pkt::PacketTable& table,
+                    uint32_t gpu_id, uint64_t record, uint32_t queue_id, const std::string& indent,
+                    int depth, bool print) {
     auto name = [this](uint64_t va) { return state_.buffers().describe(va); };
     for (const pkt::DecodedPacket& p : packets) {
       char at[24];
-      std::snprintf(at, sizeof at, "    [+0x%zx] ", p.offset * 4);
-      out_ << at << pkt::describe(p, *q->table, name) << "\n";
+      std::snprintf(at, sizeof at, "[+0x%zx] ", p.offset * 4);
+      if (print) out_ << indent << at << pkt::describe(p, table, name) << "\n";
+      if (depth >= kMaxIbDepth) continue;
+      std::vector<pkt::DecodedPacket> jump;
+      const pkt::DecodedPacket* ib = nullptr;
+      if (p.kind() == pkt::Kind::kPm4IndirectBuffer) {
+        ib = &p;
+      } else if (p.kind() == pkt::Kind::kAqlVendorPm4Ib && p.ok()) {
+        // IB_JUMP_CMD0..3 are an INDIRECT_BUFFER packet.
+        jump = pkt::decode_all(state_.pm4_table(gpu_id), p.dwords.subspan(1, 4));
+        if (!jump.empty() && jump[0].kind() == pkt::Kind::kPm4IndirectBuffer) ib = &jump[0];
+      }
+      if (ib == nullptr) continue;
+      constexpr auto kLo = pkt::field_id(pkt::pm4::kIndirectBuffer, "IB_BASE_LO");
+      constexpr auto kHi = pkt::field_id(pkt::pm4::kIndirectBuffer, "IB_BASE_HI");
+      constexpr auto kSize = pkt::field_id(pkt::pm4::kIndirectBuffer, "IB_SIZE");
+      const uint64_t base = ib->get64(kLo, kHi) & ~uint64_t{3};
+      auto dwords = memory_.read_dwords(base, ib->get(kSize));
+      if (!dwords) {
+        if (print)
+          out_ << indent << "  (IB contents not in the trace: no CPU write recorded there)\n";
+        continue;
+      }
+      const pkt::PacketTable& pm4 = state_.pm4_table(gpu_id);
+      auto nested = pkt::decode_all(pm4, *dwords);
+      dispatches_.add_packets(record, queue_id, nested, pm4);
+      walk_packets(nested, pm4, gpu_id, record, queue_id, indent + "  IB> ", depth + 1, print);
     }
+  }
+
+  void remember(schema::MemWrite::Reader w) {
+    if (w.getContent().getSize() > MemoryImage::kMaxWriteBytes) return;
+    std::vector<uint8_t> bytes;
+    std::string error;
+    if (reader_.read_blob(blob_id(w.getContent()), &bytes, &error)) memory_.write(w.getVa(), bytes);
   }
 
   void keep_code_object(schema::CodeObject::Reader c) {
@@ -237,6 +286,8 @@ class Dumper {
   DispatchLog dispatches_;
   std::vector<CodeEntry> code_;
   capnp::JsonCodec json_;
+  MemoryImage memory_;
+  static constexpr int kMaxIbDepth = 2;
   int64_t submission_ = -1;
   bool in_label_ = false;
 };

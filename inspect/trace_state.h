@@ -50,6 +50,8 @@ class TraceState : public format::RecordVisitor {
   const std::vector<CodeObjectInfo>& code_objects() const { return code_objects_; }
   /// The gfx target name of a GPU ("gfx942"), "" when the header lacks it.
   std::string gfx_target(uint32_t gpu_id) const;
+  /// The PM4 table of a GPU (indirect buffers hold PM4 on every queue type).
+  const pkt::PacketTable& pm4_table(uint32_t gpu_id) const { return *tables(gpu_id)->pm4; }
 
  private:
   struct GpuTables {

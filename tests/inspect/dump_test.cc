@@ -117,6 +117,9 @@ TEST(Dump, KernelsDisassembledWithTheirDispatches) {
   const std::string text = dump(trace);
   EXPECT_NE(text.find("KERNEL_DISPATCH"), std::string::npos);
   EXPECT_NE(text.find("DISPATCH_DIRECT"), std::string::npos);
+  // The AQL queue's PM4 IB is followed into the packets the driver wrote there.
+  EXPECT_NE(text.find("AMD_AQL_FORMAT_PM4_IB"), std::string::npos);
+  EXPECT_NE(text.find("      IB> [+0x0] RELEASE_MEM"), std::string::npos);
   const size_t kernel = text.find("kernel vector_add code 0x");
   ASSERT_NE(kernel, std::string::npos) << text.substr(text.size() > 3000 ? text.size() - 3000 : 0);
   // Two dispatches ran it: the PM4 one and the AQL one.
