@@ -12,6 +12,8 @@ bool contains(std::string_view s, std::string_view word) {
   return s.find(word) != std::string_view::npos;
 }
 
+}  // namespace
+
 bool is_hex_field(std::string_view name) {
   for (std::string_view w :
        {"handle", "Handle", "flags", "Flags", "ffset", "gpuId", "GpuId", "mask", "Mask", "hash",
@@ -20,6 +22,8 @@ bool is_hex_field(std::string_view name) {
   }
   return false;
 }
+
+namespace {
 
 bool is_default(capnp::DynamicValue::Reader v) {
   switch (v.getType()) {

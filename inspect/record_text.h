@@ -21,5 +21,7 @@ std::string struct_text(capnp::DynamicStruct::Reader value, const BufferMap* buf
 
 /// True for field names holding a GPU/CPU virtual address.
 bool is_address_field(std::string_view name);
+/// True for fields better read in hex (handles, flags, offsets, ids, masks).
+bool is_hex_field(std::string_view name);
 
 }  // namespace amdrr::inspect

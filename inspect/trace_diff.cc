@@ -4,6 +4,8 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <deque>
+#include <memory>
 #include <ostream>
 #include <set>
 
@@ -53,35 +55,104 @@ class Differ {
 
   DiffResult run() {
     while (true) {
-      auto va = next(a_, state_a_);
-      auto vb = next(b_, state_b_);
-      if (!va && !vb) break;
-      if (!va || !vb) {
-        add({va ? va->number : 0, vb ? vb->number : 0, "extra records",
-             va ? "records only in a" : "records only in b",
-             va ? format::record_kind_name(va->record.which()) : "(end)",
-             vb ? format::record_kind_name(vb->record.which()) : "(end)"});
-        // Count the rest of the longer trace as one difference each.
-        while (va ? next(a_, state_a_) : next(b_, state_b_))
-          ++result_.by_kind["extra records"], ++result_.total;
-        break;
+      fill(a_, queue_a_);
+      fill(b_, queue_b_);
+      if (queue_a_.empty() && queue_b_.empty()) break;
+      if (queue_a_.empty() || queue_b_.empty()) {
+        // The rest of the longer trace: one difference each.
+        auto& rest = queue_a_.empty() ? queue_b_ : queue_a_;
+        skip(rest, rest.size(), &rest == &queue_a_);
+        continue;
       }
+      if (signature(front(queue_a_)) != signature(front(queue_b_)) && realign()) continue;
       ++result_.records_a;
       ++result_.records_b;
-      compare_records(*va, *vb);
+      compare_records(view(queue_a_, state_a_), view(queue_b_, state_b_));
+      queue_a_.pop_front();
+      queue_b_.pop_front();
     }
     return std::move(result_);
   }
 
  private:
-  // The next non-blob record, with the trace state advanced past it. Records
-  // are compared while still valid: the view is kept in `held_`.
-  std::optional<format::RecordView> next(format::TraceReader& r, TraceState& state) {
-    while (auto v = r.next()) {
-      format::visit(*v, state);
-      if (v->record.which() != schema::Record::BLOB) return v;
+  // A record copied out of its reader, so both traces can be looked ahead in.
+  struct Held {
+    uint64_t number;
+    std::unique_ptr<capnp::MallocMessageBuilder> message;
+  };
+  static constexpr size_t kWindow = 256;  // records looked ahead to realign
+
+  // Tops `queue` up to the window with the reader's next non-blob records.
+  void fill(format::TraceReader& r, std::deque<Held>& queue) {
+    while (queue.size() < kWindow) {
+      auto v = r.next();
+      if (!v) return;
+      if (v->record.which() == schema::Record::BLOB) continue;
+      auto message = std::make_unique<capnp::MallocMessageBuilder>();
+      message->setRoot(v->record);
+      queue.push_back({v->number, std::move(message)});
     }
-    return std::nullopt;
+  }
+
+  static schema::Record::Reader front(const std::deque<Held>& q) {
+    return q.front().message->getRoot<schema::Record>().asReader();
+  }
+
+  // The front record as a view, with the trace's state advanced past it.
+  format::RecordView view(std::deque<Held>& q, TraceState& state) {
+    format::RecordView v;
+    v.number = q.front().number;
+    v.record = front(q);
+    format::visit(v, state);
+    return v;
+  }
+
+  // What must match for two records to be the same step of the program:
+  // the kind, a Kmd call's variant and phase, a doorbell's queue.
+  static std::string signature(schema::Record::Reader r) {
+    std::string s = format::record_kind_name(r.which());
+    if (r.isKmdCall()) {
+      capnp::DynamicStruct::Reader call = r.getKmdCall();
+      KJ_IF_MAYBE (active, call.which()) {
+        s.append(".").append(active->getProto().getName().cStr());
+      }
+      s += r.getKmdCall().getPhase() == schema::KmdCall::Phase::ISSUED ? ".issued" : ".returned";
+    } else if (r.isDoorbell()) {
+      s += ".q" + std::to_string(r.getDoorbell().getQueueId());
+    }
+    return s;
+  }
+
+  // The heads differ in kind: finds the nearest pair of positions in the
+  // windows where the two traces agree again and reports what lies before
+  // as records only in one trace. False when nothing agrees in the window
+  // (the heads are then compared as they are).
+  bool realign() {
+    const size_t na = queue_a_.size(), nb = queue_b_.size();
+    for (size_t total = 1; total < na + nb; ++total) {
+      for (size_t i = 0; i <= total; ++i) {
+        const size_t j = total - i;
+        if (i >= na || j >= nb) continue;
+        if (signature(queue_a_[i].message->getRoot<schema::Record>().asReader()) ==
+            signature(queue_b_[j].message->getRoot<schema::Record>().asReader())) {
+          skip(queue_a_, i, true);
+          skip(queue_b_, j, false);
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  void skip(std::deque<Held>& q, size_t n, bool in_a) {
+    TraceState& state = in_a ? state_a_ : state_b_;
+    for (size_t k = 0; k < n; ++k) {
+      format::RecordView v = view(q, state);
+      add({in_a ? v.number : 0, in_a ? 0 : v.number, "extra records",
+           in_a ? "record only in a" : "record only in b", in_a ? signature(v.record) : "(none)",
+           in_a ? "(none)" : signature(v.record)});
+      q.pop_front();
+    }
   }
 
   void add(Difference d) {
@@ -250,8 +321,8 @@ class Differ {
         return std::to_string(v.as<int64_t>());
       case T::UINT: {
         const std::string field = path.substr(path.rfind('.') + 1);
-        return is_address_field(field) ? BufferMap::hex(v.as<uint64_t>())
-                                       : std::to_string(v.as<uint64_t>());
+        if (is_address_field(field)) return BufferMap::hex(v.as<uint64_t>());
+        return is_hex_field(field) ? hex_text(v.as<uint64_t>()) : std::to_string(v.as<uint64_t>());
       }
       case T::FLOAT:
         return std::to_string(v.as<double>());
@@ -279,6 +350,7 @@ class Differ {
   format::TraceReader& b_;
   const DiffOptions& options_;
   TraceState state_a_, state_b_;
+  std::deque<Held> queue_a_, queue_b_;
   DiffResult result_;
   uint64_t a_number_ = 0, b_number_ = 0;
   uint64_t parent_va_ = 0;

@@ -49,6 +49,24 @@ TEST(Diff, OneChangedPacketDwordIsFoundAtItsPlace) {
   EXPECT_NE(out.str().find("doorbell.packets: 1"), std::string::npos) << out.str();
 }
 
+TEST(Diff, AnExtraRecordIsOneDifferenceThenTheTracesRealign) {
+  testing::TempDir dir;
+  testing::write_inspect_trace(dir.file("a.amdrr"));
+  testing::InspectTraceOptions extra;
+  extra.extra_wait = true;
+  extra.flip_packet_dword = 4;  // and, after it, a changed WAIT_REG_MEM REFERENCE
+  testing::write_inspect_trace(dir.file("b.amdrr"), extra);
+  DiffResult r = diff(dir.file("a.amdrr"), dir.file("b.amdrr"));
+  ASSERT_EQ(r.total, 2u);
+  EXPECT_EQ(r.listed[0].kind, "extra records");
+  EXPECT_EQ(r.listed[0].record_b, 9u);
+  EXPECT_EQ(r.listed[0].b_text, "waitResult");
+  EXPECT_EQ(r.listed[1].kind, "doorbell.packets");
+  EXPECT_EQ(r.listed[1].record_a, 9u);
+  EXPECT_EQ(r.listed[1].record_b, 10u);
+  EXPECT_NE(r.listed[1].where.find("WAIT_REG_MEM dword 4 REFERENCE"), std::string::npos);
+}
+
 TEST(Diff, OneChangedMemoryByteIsFoundAtItsAddress) {
   testing::TempDir dir;
   testing::write_inspect_trace(dir.file("a.amdrr"));

@@ -109,6 +109,14 @@ uint64_t write_inspect_trace(const std::string& path, const InspectTraceOptions&
     TraceWriter::set_blob_ref(m.initContent(), blob);
   });
   w->write([](schema::Record::Builder r) { r.initAnnotation().setLabel("run"); });
+  if (options.extra_wait) {
+    w->write([](schema::Record::Builder r) {
+      auto wr = r.initWaitResult();
+      wr.setKind(schema::WaitKind::CPU_POLL);
+      wr.setVa(kDataVa);
+    });
+    ++records;
+  }
   std::vector<uint32_t> first = first_doorbell_packets();
   if (options.flip_packet_dword >= 0) first[static_cast<size_t>(options.flip_packet_dword)] ^= 0x10;
   doorbell(*w, first, first.size());

@@ -19,6 +19,7 @@ inline constexpr uint32_t kQueueId = 3;
 struct InspectTraceOptions {
   int flip_packet_dword = -1;  // xor 0x10 into this dword of the first doorbell
   int flip_data_byte = -1;     // xor 0xFF into this byte of the upload
+  bool extra_wait = false;     // one more CPU wait before the first doorbell
 };
 
 /// The upload's bytes: distinctive, so redaction tests can look for them.
