@@ -1,7 +1,5 @@
 #include "inspect/dump.h"
 
-#include <capnp/compat/json.h>
-
 #include <cinttypes>
 #include <cstdio>
 #include <ostream>
@@ -9,6 +7,7 @@
 #include "inspect/disasm.h"
 #include "inspect/doorbell_packets.h"
 #include "inspect/memory_image.h"
+#include "inspect/record_json.h"
 #include "inspect/record_text.h"
 #include "inspect/trace_state.h"
 #include "lib/pkt/decode.h"
@@ -119,7 +118,7 @@ class Dumper {
   void print(const format::RecordView& view) {
     const auto r = view.record;
     if (options_.json) {
-      out_ << json_.encode(r).cStr() << "\n";
+      out_ << json_.encode(r) << "\n";
       return;
     }
     prefix(view);
@@ -285,7 +284,7 @@ class Dumper {
   TraceState state_;
   DispatchLog dispatches_;
   std::vector<CodeEntry> code_;
-  capnp::JsonCodec json_;
+  RecordJson json_;
   MemoryImage memory_;
   static constexpr int kMaxIbDepth = 2;
   int64_t submission_ = -1;
