@@ -5,6 +5,7 @@
 #include <map>
 
 #include "inspect/doorbell_packets.h"
+#include "inspect/gpu_clock.h"
 #include "inspect/trace_state.h"
 #include "lib/pkt/aql_table.h"
 #include "lib/pkt/decode.h"
@@ -16,8 +17,9 @@ namespace {
 
 struct Pending {
   size_t span;
-  std::vector<uint64_t> addresses;  // memory the submission writes when done
-  bool interrupts = false;          // raises an interrupt (KFD event waits)
+  std::vector<uint64_t> timestamps;  // where its packets write the GPU clock
+  std::vector<uint64_t> addresses;   // memory the submission writes when done
+  bool interrupts = false;           // raises an interrupt (KFD event waits)
 };
 
 // Where a submission signals completion, read from its packets.
@@ -113,7 +115,15 @@ class Builder {
         case schema::Record::GPU_ERROR:
           fault(*v, r.getGpuError());
           break;
+        case schema::Record::OBSERVED:
+          observed(*v, r.getObserved());
+          break;
         case schema::Record::KMD_CALL:
+          if (r.getKmdCall().isGetClockCounters() &&
+              r.getKmdCall().getPhase() == schema::KmdCall::Phase::RETURNED &&
+              r.getKmdCall().getErrnum() == 0) {
+            clock_.add_pairing(r.getKmdCall().getGetClockCounters().getGpuClockCounter(), t);
+          }
           if (r.getKmdCall().isDestroyQueue() &&
               r.getKmdCall().getPhase() == schema::KmdCall::Phase::ISSUED) {
             const uint32_t id = r.getKmdCall().getDestroyQueue().getQueueId();
@@ -141,10 +151,44 @@ class Builder {
         }
       }
     }
+    gpu_times();
     return std::move(t_);
   }
 
  private:
+  void observed(const format::RecordView& v, schema::ObservedMemory::Reader o) {
+    if (!o.getIsTimestamp() || !o.hasContent() || o.getContent().getSize() == 0 ||
+        o.getContent().getSize() > (1u << 20)) {
+      return;
+    }
+    std::vector<uint8_t> bytes;
+    std::string error;
+    if (reader_.read_blob(blob_id(o.getContent()), &bytes, &error)) {
+      clock_.add_observation(v.number, o.getVa(), std::move(bytes));
+    }
+  }
+
+  // Submissions whose GPU timestamps the trace kept run on GPU time: from the
+  // first to the last clock value their packets wrote.
+  void gpu_times() {
+    for (const auto& [span, addresses] : timestamped_) {
+      std::optional<uint64_t> first, last;
+      for (uint64_t a : addresses) {
+        auto value = clock_.value_after(t_.spans[span].record, a);
+        if (!value) continue;
+        if (!first || *value < *first) first = value;
+        if (!last || *value > *last) last = value;
+      }
+      if (!first || *first == *last) continue;
+      auto start = clock_.to_trace_ns(*first), end = clock_.to_trace_ns(*last);
+      if (!start || !end) continue;
+      TimelineSpan& s = t_.spans[span];
+      s.start_ns = *start;
+      s.end_ns = *end;
+      s.end_reason = "GPU timestamps " + hex_text(*first) + ".." + hex_text(*last);
+    }
+  }
+
   size_t track(const std::string& name, uint32_t gpu_id) {
     auto [it, added] = tracks_.emplace(name, t_.tracks.size());
     if (added) t_.tracks.push_back({name, gpu_id});
@@ -180,9 +224,10 @@ class Builder {
     s.start_ns = v.record.getTimeNs();
     s.end_ns = s.start_ns;
     s.record = v.number;
-    Pending p{t_.spans.size(), {}, false};
+    Pending p{t_.spans.size(), timestamp_addresses(packets), {}, false};
     completion_points(packets, &p);
     t_.spans.push_back(s);
+    if (!p.timestamps.empty()) timestamped_.push_back({p.span, p.timestamps});
     pending_[key].push_back(std::move(p));
   }
 
@@ -242,6 +287,8 @@ class Builder {
   uint64_t submissions_ = 0;
   uint64_t last_wait_end_ = 0, last_wait_record_ = 0;
   std::map<uint64_t, uint64_t> destroyed_;  // queue key -> time of its destroyQueue
+  GpuClock clock_;
+  std::vector<std::pair<size_t, std::vector<uint64_t>>> timestamped_;  // span, clock addresses
 };
 
 }  // namespace

@@ -7,11 +7,14 @@
 // Completion: the end of the first recorded wait after the doorbell that
 // watched an address the submission's packets write (RELEASE_MEM, SDMA
 // FENCE, AQL completion signal, WRITE_DATA), or, for KFD event waits, a
-// submission that raises an interrupt; else the first wait after it; else
-// the next record of its queue. The trace holds GPU timestamps only where the
-// program read them back (ObservedMemory isTimestamp), with no recorded
-// GPU-to-host clock pairing yet, so spans use host times (UNVERIFIED: how
-// close a wait's end is to the GPU's completion on hardware).
+// submission that raises an interrupt; else the first wait after it. A
+// submission no wait matched (ordered behind another queue by GPU-side
+// waits) ends no later than the last wait after it, else at its queue's
+// destruction. Where the trace kept the GPU timestamps a submission's
+// packets wrote (ObservedMemory isTimestamp with its bytes) and a
+// GET_CLOCK_COUNTERS call pairs the clocks, its span runs on GPU time
+// instead (gpu_clock.h). UNVERIFIED: how close a wait's end is to the GPU's
+// completion on hardware.
 
 #include <cstdint>
 #include <iosfwd>

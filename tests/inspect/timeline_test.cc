@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "format/trace_writer.h"
 #include "tests/inspect/inspect_fixtures.h"
 #include "tests/support/temp_dir.h"
 
@@ -172,6 +173,98 @@ TEST(TimelineChromium, RendersEverySpan) {
     EXPECT_NE(rendered.find("id=\"span-" + std::to_string(i) + "\""), std::string::npos) << i;
   }
   EXPECT_NE(rendered.find("<svg"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace amdrr::inspect
+
+namespace amdrr::inspect {
+namespace {
+
+// SDMA TIMESTAMP_GET_GLOBAL (OP=13, SUB_OP=2) before and after a copy; the
+// program read both values back (an ObservedMemory marked as timestamps), and
+// one GET_CLOCK_COUNTERS pairs GPU counter 1000 with trace time 1 ms.
+TEST(Timeline, SpansRunOnGpuTimestampsWhereTheTraceKeptThem) {
+  testing::TempDir dir;
+  const std::string path = dir.file("ts.amdrr");
+  constexpr uint64_t kTs = 0x300000001000;
+  std::string error;
+  auto w = format::TraceWriter::create(
+      path,
+      [](schema::Header::Builder h) {
+        auto g = h.initGpus(1)[0];
+        g.setGpuId(1);
+        g.setGfxTargetVersion(90402);
+      },
+      &error);
+  ASSERT_TRUE(w) << error;
+  w->write([](schema::Record::Builder r) {
+    r.setTimeNs(1'000'000);
+    auto c = r.initKmdCall();
+    c.setPhase(schema::KmdCall::Phase::RETURNED);
+    auto k = c.initGetClockCounters();
+    k.setGpuId(1);
+    k.setGpuClockCounter(1000);
+  });
+  w->write([](schema::Record::Builder r) {
+    auto c = r.initKmdCall();
+    c.setPhase(schema::KmdCall::Phase::RETURNED);
+    auto q = c.initCreateQueue();
+    q.setGpuId(1);
+    q.setQueueId(2);
+    q.setQueueType(schema::QueueType::SDMA);
+  });
+  const std::vector<uint32_t> packets = {0x20D,
+                                         uint32_t(kTs),
+                                         uint32_t(kTs >> 32),  // TIMESTAMP_GET_GLOBAL
+                                         0x1,
+                                         4095,
+                                         0,
+                                         0x2000,
+                                         0x3000,
+                                         0x4000,
+                                         0x3000,  // COPY_LINEAR 4 KiB
+                                         0x20D,
+                                         uint32_t(kTs + 8),
+                                         uint32_t((kTs + 8) >> 32),  // TIMESTAMP_GET_GLOBAL
+                                         0x5,
+                                         0x5000,
+                                         0x3000,
+                                         1};  // FENCE
+  w->write([&](schema::Record::Builder r) {
+    r.setTimeNs(2'000'000);
+    auto d = r.initDoorbell();
+    d.setGpuId(1);
+    d.setQueueId(2);
+    auto list = d.initPackets(static_cast<unsigned>(packets.size()));
+    for (unsigned i = 0; i < packets.size(); ++i) list.set(i, packets[i]);
+  });
+  w->write([](schema::Record::Builder r) {
+    r.setTimeNs(3'000'000);
+    auto wr = r.initWaitResult();
+    wr.setKind(schema::WaitKind::CPU_POLL);
+    wr.setVa(0x300000005000);
+  });
+  const uint64_t values[2] = {1500, 2500};
+  const format::BlobId blob = w->put_blob(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(values), sizeof values));
+  w->write([&](schema::Record::Builder r) {
+    auto o = r.initObserved();
+    o.setVa(kTs);
+    o.setSize(16);
+    o.setIsTimestamp(true);
+    format::TraceWriter::set_blob_ref(o.initContent(), blob);
+  });
+  ASSERT_TRUE(w->close());
+  uint64_t doorbells = 0;
+  Timeline t = timeline_of(path, &doorbells);
+  ASSERT_EQ(doorbells, 1u);
+  const TimelineSpan& s = t.spans[0];
+  ASSERT_EQ(s.name.rfind("submission 0: TIMESTAMP_GET_GLOBAL, COPY_LINEAR", 0), 0u) << s.name;
+  // 100 MHz: 500 ticks = 5 us after the pairing, 1500 ticks = 15 us.
+  EXPECT_EQ(s.start_ns, 1'005'000u);
+  EXPECT_EQ(s.end_ns, 1'015'000u);
+  EXPECT_EQ(s.end_reason, "GPU timestamps 0x5dc..0x9c4");
 }
 
 }  // namespace
