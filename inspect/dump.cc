@@ -178,6 +178,7 @@ class Dumper {
     std::vector<pkt::DecodedPacket> packets;
     if (have && q != nullptr && q->table != nullptr) {
       packets = pkt::decode_all(*q->table, dwords);
+      state_.name_from_packets(packets);
       dispatches_.add_packets(view.number, d.getQueueId(), packets, *q->table);
     }
     if (!show || options_.json) {
@@ -240,6 +241,7 @@ class Dumper {
       }
       const pkt::PacketTable& pm4 = state_.pm4_table(gpu_id);
       auto nested = pkt::decode_all(pm4, *dwords);
+      if (print) state_.name_from_packets(nested);
       dispatches_.add_packets(record, queue_id, nested, pm4);
       walk_packets(nested, pm4, gpu_id, record, queue_id, indent + "  IB> ", depth + 1, print);
     }

@@ -3,6 +3,9 @@
 #include <cstdio>
 
 #include "lib/gpu/gpu_target.h"
+#include "lib/pkt/aql_table.h"
+#include "lib/pkt/pm4_regs.h"
+#include "lib/pkt/pm4_table.h"
 #include "lib/pkt/tables.h"
 
 namespace amdrr::inspect {
@@ -142,6 +145,48 @@ void TraceState::code_object(const format::RecordView& view, schema::CodeObject:
   CodeObjectInfo c{view.number, code.getGpuId(), code.getLoadVa(), code.getName().cStr()};
   buffers_.name(c.load_va, "code " + (c.name.empty() ? std::string("object") : c.name), true);
   code_objects_.push_back(c);
+}
+
+}  // namespace amdrr::inspect
+
+namespace amdrr::inspect {
+
+void TraceState::name_from_packets(const std::vector<pkt::DecodedPacket>& packets) {
+  using pkt::field_id;
+  constexpr auto kKernargLo = field_id(pkt::aql::kKernelDispatch, "KERNARG_ADDRESS_LO");
+  constexpr auto kKernargHi = field_id(pkt::aql::kKernelDispatch, "KERNARG_ADDRESS_HI");
+  constexpr auto kSignalLo = field_id(pkt::aql::kKernelDispatch, "COMPLETION_SIGNAL_LO");
+  constexpr auto kSignalHi = field_id(pkt::aql::kKernelDispatch, "COMPLETION_SIGNAL_HI");
+  constexpr auto kIbLo = field_id(pkt::pm4::kIndirectBuffer, "IB_BASE_LO");
+  constexpr auto kIbHi = field_id(pkt::pm4::kIndirectBuffer, "IB_BASE_HI");
+  constexpr auto kShOffset = field_id(pkt::pm4::kSetShReg, "REG_OFFSET");
+  const uint32_t user_data =
+      pkt::pm4::reg_addr(pkt::pm4::kComputeCommonRegs, "COMPUTE_USER_DATA_0");
+  for (const pkt::DecodedPacket& p : packets) {
+    switch (p.kind()) {
+      case pkt::Kind::kAqlKernelDispatch:
+        buffers_.name(p.get64(kKernargLo, kKernargHi), "kernargs");
+        [[fallthrough]];
+      case pkt::Kind::kAqlBarrierAnd:
+      case pkt::Kind::kAqlBarrierOr:
+      case pkt::Kind::kAqlVendorPm4Ib:
+        if (uint64_t sig = p.get64(kSignalLo, kSignalHi); sig != 0) buffers_.name(sig, "signals");
+        break;
+      case pkt::Kind::kPm4IndirectBuffer:
+        buffers_.name(p.get64(kIbLo, kIbHi) & ~uint64_t{3}, "indirect buffer");
+        break;
+      case pkt::Kind::kPm4SetShReg: {
+        // The PM4 dispatch path passes the kernel argument address in USER_DATA_0/1.
+        auto data = p.payload();
+        if (pkt::pm4::kShRegBase + p.get(kShOffset) == user_data && data.size() >= 2) {
+          buffers_.name((uint64_t{data[1]} << 32) | data[0], "kernargs");
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
 }
 
 }  // namespace amdrr::inspect

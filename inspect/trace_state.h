@@ -11,6 +11,7 @@
 
 #include "format/record_visitor.h"
 #include "inspect/buffer_map.h"
+#include "lib/pkt/decode.h"
 #include "lib/pkt/desc.h"
 
 namespace amdrr::inspect {
@@ -43,6 +44,10 @@ class TraceState : public format::RecordVisitor {
 
   void kmd_call(const format::RecordView& view, schema::KmdCall::Reader call) override;
   void code_object(const format::RecordView& view, schema::CodeObject::Reader code) override;
+
+  /// Names buffers by what a doorbell's packets use them for: kernel
+  /// arguments, completion signals, indirect buffers.
+  void name_from_packets(const std::vector<pkt::DecodedPacket>& packets);
 
   const BufferMap& buffers() const { return buffers_; }
   const QueueInfo* queue(uint32_t gpu_id, uint32_t queue_id) const;
