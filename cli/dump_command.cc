@@ -14,7 +14,11 @@ CLI::App* add_dump_command(CLI::App& app, DumpCommandOptions& options) {
   cmd->add_option("trace", options.trace, "the trace file (.amdrr)")->required();
   cmd->add_option("--queue", options.dump.queue, "only records of this KFD queue id");
   cmd->add_option("--kind", options.dump.kinds,
-                  "only records of these kinds (doorbell, kmdCall, memWrite, waitResult, ...)");
+                  "only records of this kind (doorbell, kmdCall, memWrite, waitResult, ...; "
+                  "repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
   cmd->add_option("--from", options.dump.first_submission,
                   "from this submission (doorbells numbered from 0)");
   cmd->add_option("--to", options.dump.last_submission, "up to this submission (inclusive)");

@@ -14,7 +14,10 @@ CLI::App* add_redact_command(CLI::App& app, RedactCommandOptions& options) {
   cmd->add_option("trace", options.trace, "the trace file (.amdrr)")->required();
   cmd->add_option("-o,--output", options.output, "the redacted copy")->required();
   cmd->add_option("--keep-label", options.redact.keep_labels,
-                  "keep annotations with this label (repeatable)");
+                  "keep annotations with this label (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
   cmd->add_flag("--drop-code", options.drop_code,
                 "also drop code objects and replace their images (kernels will not replay)");
   return cmd;

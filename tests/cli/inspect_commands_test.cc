@@ -43,6 +43,25 @@ TEST(DumpCommand, JsonLinesOnePerRecordAndBadArgumentsAreUsageErrors) {
   EXPECT_EQ(run_dump(options, out3, err3), kExitUsage);
 }
 
+// Repeatable options take one value each, so the trace may come after them.
+TEST(DumpCommand, RepeatedKindsThenTheTraceParse) {
+  CLI::App app;
+  DumpCommandOptions dump;
+  add_dump_command(app, dump);
+  RedactCommandOptions redact;
+  add_redact_command(app, redact);
+  app.parse(std::string("dump --kind doorbell --kind gpuError t.amdrr --no-disassembly"), false);
+  EXPECT_EQ(dump.trace, "t.amdrr");
+  EXPECT_EQ(dump.dump.kinds, (std::vector<std::string>{"doorbell", "gpuError"}));
+  EXPECT_TRUE(dump.no_disassembly);
+  CLI::App app2;
+  add_redact_command(app2, redact);
+  app2.parse(std::string("redact --keep-label a t.amdrr -o p.amdrr --keep-label b"), false);
+  EXPECT_EQ(redact.trace, "t.amdrr");
+  EXPECT_EQ(redact.output, "p.amdrr");
+  EXPECT_EQ(redact.redact.keep_labels, (std::vector<std::string>{"a", "b"}));
+}
+
 TEST(DiffCommand, ExitCodeSaysSameOrDifferent) {
   testing::TempDir dir;
   DiffCommandOptions options{dir.file("a.amdrr"), dir.file("b.amdrr"), {}};
