@@ -9,10 +9,15 @@
 #include "amdrr_version.h"
 #include "cli/bisect_command.h"
 #include "cli/capture_command.h"
+#include "cli/diff_command.h"
+#include "cli/dump_command.h"
 #include "cli/exit_codes.h"
 #include "cli/info_command.h"
 #include "cli/minimize_command.h"
+#include "cli/redact_command.h"
 #include "cli/replay_command.h"
+#include "cli/report_command.h"
+#include "cli/timeline_command.h"
 
 int main(int argc, char** argv) {
   using namespace amdrr::cli;
@@ -30,6 +35,16 @@ int main(int argc, char** argv) {
   CLI::App* bisect_cmd = add_bisect_command(app, bisect);
   MinimizeCommandOptions minimize;
   CLI::App* minimize_cmd = add_minimize_command(app, minimize);
+  DumpCommandOptions dump;
+  CLI::App* dump_cmd = add_dump_command(app, dump);
+  DiffCommandOptions diff;
+  CLI::App* diff_cmd = add_diff_command(app, diff);
+  TimelineCommandOptions timeline;
+  CLI::App* timeline_cmd = add_timeline_command(app, timeline);
+  ReportCommandOptions report;
+  CLI::App* report_cmd = add_report_command(app, report);
+  RedactCommandOptions redact;
+  CLI::App* redact_cmd = add_redact_command(app, redact);
 
   try {
     app.parse(argc, argv);
@@ -45,5 +60,10 @@ int main(int argc, char** argv) {
   if (minimize_cmd->parsed()) {
     return run_minimize(minimize, std::cout, std::cerr, ::isatty(2) != 0);
   }
+  if (dump_cmd->parsed()) return run_dump(dump, std::cout, std::cerr);
+  if (diff_cmd->parsed()) return run_diff(diff, std::cout, std::cerr);
+  if (timeline_cmd->parsed()) return run_timeline(timeline, std::cout, std::cerr);
+  if (report_cmd->parsed()) return run_report(report, std::cout, std::cerr);
+  if (redact_cmd->parsed()) return run_redact(redact, std::cout, std::cerr);
   return kExitUsage;
 }

@@ -7,6 +7,8 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libdrm-dev capnproto libcapnp-dev libzstd-dev zstd libxxhash-dev
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
+  # amdrr timeline's tests check the HTML with libxml2.
+  libxml2-dev
   # The amdgcn target (gfx942 needs LLVM >= 17) builds the sample kernels.
   clang-19 llvm-19 lld-19
 )

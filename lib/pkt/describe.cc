@@ -85,7 +85,15 @@ std::string_view enum_name(const Field& field, uint32_t value) {
   return {};
 }
 
-std::string describe(const DecodedPacket& p, const PacketTable& table) {
+bool is_address_name(std::string_view base) {
+  for (std::string_view word : {"ADDR", "SIGNAL", "OBJECT", "IB_BASE"}) {
+    if (base.find(word) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+std::string describe(const DecodedPacket& p, const PacketTable& table,
+                     const AddressNamer& name_address) {
   std::string s(status_tag(p.status));
   if (p.desc == nullptr) {
     s += "PACKET";
@@ -105,11 +113,16 @@ std::string describe(const DecodedPacket& p, const PacketTable& table) {
     const bool have = (p.present >> i) & 1;
     s += ' ';
     if (i + 1 < fields.size() && is_lo_hi_pair(f, fields[i + 1])) {
-      s += f.name.substr(0, f.name.size() - 3);
+      const std::string_view base = f.name.substr(0, f.name.size() - 3);
+      s += base;
       s += '=';
       const bool have_hi = (p.present >> (i + 1)) & 1;
       if (have && have_hi) {
-        append_hex(s, uint64_t{p.values[i]} | (uint64_t{p.values[i + 1]} << 32));
+        const uint64_t value = uint64_t{p.values[i]} | (uint64_t{p.values[i + 1]} << 32);
+        append_hex(s, value);
+        if (name_address && value != 0 && is_address_name(base)) {
+          s.append(" [").append(name_address(value)).append("]");
+        }
       } else {
         s += '?';
       }
