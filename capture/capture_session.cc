@@ -103,6 +103,7 @@ std::unique_ptr<CaptureSession> CaptureSession::start(kmd::Kmd& backend,
         h.setBackend(options.backend);
         if (options.backend == schema::Backend::SIM) {
           h.setSimSeed(options.sim_seed);
+          h.setSimThreaded(options.sim_threaded);
           h.setSimProfile(options.sim_profile);
         }
         fill_machine_info(backend, h, options.backend == schema::Backend::KFD);

@@ -37,8 +37,9 @@ struct CaptureOptions {
   /// The trace file; "%p" becomes the process id.
   std::string path;
   schema::Backend backend = schema::Backend::UNKNOWN;
-  uint64_t sim_seed = 0;    // backend sim only
-  std::string sim_profile;  // backend sim only, e.g. "gfx942"
+  uint64_t sim_seed = 0;      // backend sim only
+  bool sim_threaded = false;  // backend sim only: engines on their own threads
+  std::string sim_profile;    // backend sim only, e.g. "gfx942"
   std::chrono::milliseconds flush_interval{200};
   /// Write-protect host-visible BOs to see plain program stores
   /// (AMDRR_CAPTURE_STORES=0 turns it off).

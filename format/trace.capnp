@@ -95,6 +95,8 @@ struct Header {
   simSeed @12 :UInt64;        # the emulated GPU's scheduling seed (backend = sim)
   simProfile @13 :Text;       # the emulated GPU's profile, e.g. "gfx942"
   quirks @14 :Quirks;
+  simThreaded @15 :Bool;      # the emulated GPU ran its engines on threads: the
+                              # values CPU waits saw past their condition are timing
 }
 
 struct EnvVar {

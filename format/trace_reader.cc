@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "format/schema_check.h"
 #include "format/zstd_frames.h"
 
 namespace amdrr::format {
@@ -138,7 +139,7 @@ bool TraceReader::decompress(uint64_t offset, uint64_t size, uint64_t content_si
     *error = "frame at " + at(offset) + " holds a partial message";
     return false;
   }
-  out->assign(content_size / sizeof(capnp::word), capnp::word{});
+  std::vector<capnp::word>(content_size / sizeof(capnp::word)).swap(*out);  // word is not copyable
   size_t got = ZSTD_decompress(out->data(), content_size, file_.data() + offset, size);
   if (ZSTD_isError(got) || got != content_size) {
     *error = "frame at " + at(offset) + " is damaged (" +
@@ -211,7 +212,8 @@ std::optional<RecordView> TraceReader::next() {
     message_ =
         std::make_unique<capnp::FlatArrayMessageReader>(rest, reader_options(rest.size(), limits_));
     view.record = message_->getRoot<schema::Record>();
-    view.record.totalSize();  // traverses every pointer: bounds-checks the whole record
+    view.record.totalSize();            // traverses every pointer: bounds-checks the whole record
+    check_against_schema(view.record);  // and each pointer has its field's kind
     view.bytes = static_cast<uint64_t>(message_->getEnd() - rest.begin()) * sizeof(capnp::word);
   } catch (const kj::Exception& e) {
     stop(TraceEnd::kCorrupt, frame.offset,

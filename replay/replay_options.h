@@ -50,6 +50,11 @@ struct ReplayOptions {
   /// The backend reserves a host-visible BO's address itself at ALLOC
   /// (LinuxKfd): the replay hands its reservation of that range over first.
   bool backend_reserves_bo_va = false;
+  /// A satisfied CPU wait must have seen exactly the recorded value, not only
+  /// met its condition: true only where both runs are the same pure function
+  /// of the trace (a deterministic capture replayed on the deterministic
+  /// emulated GPU); elsewhere how far past its condition a wait saw is timing.
+  bool exact_wait_values = false;
   /// Called now and then with (records replayed, records in the trace).
   std::function<void(uint64_t, uint64_t)> progress;
 };

@@ -5,6 +5,7 @@
 #include "format/trace_reader.h"
 #include "lib/gpu/gpu_target.h"
 #include "lib/sim/engines/engine_types.h"
+#include "lib/sim/engines/scheduler.h"
 #include "replay/address_space.h"
 #include "replay/replayer.h"
 #include "replay/sim_backend.h"
@@ -107,6 +108,10 @@ ReplayResult replay_trace(const std::string& path, const ReplayTraceOptions& opt
   if (options.timeout_ms) replay_options.timeout.fixed_ms = options.timeout_ms;
   replay_options.timeout.slowdown = backend->slowdown(reader->header().getBackend());
   replay_options.backend_reserves_bo_va = backend->reserves_bo_va();
+  const auto header = reader->header();
+  replay_options.exact_wait_values = header.getBackend() == schema::Backend::SIM &&
+                                     !header.getSimThreaded() && backend->engines() != nullptr &&
+                                     !backend->engines()->threaded();
   Replayer replayer(*reader, backend->kmd(), space, backend->engines(), std::move(replay_options),
                     scan.records);
   ReplayResult result = replayer.run();

@@ -11,6 +11,8 @@ packages=(
   libxml2-dev
   # The amdgcn target (gfx942 needs LLVM >= 17) builds the sample kernels.
   clang-19 llvm-19 lld-19
+  # libFuzzer and the sanitizer runtimes for clang-19 (scripts/fuzz.sh).
+  libclang-rt-19-dev
 )
 
 missing=()

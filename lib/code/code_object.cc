@@ -175,8 +175,10 @@ CodeObjectResult parse_code_object(std::span<const uint8_t> elf) {
   }
   if (loads.empty()) return fail("no PT_LOAD segment");
   co.image.assign(image_end, 0);
-  for (const Elf64_Phdr& ph : loads)
+  for (const Elf64_Phdr& ph : loads) {
+    if (ph.p_filesz == 0) continue;  // the image may be empty: no pointer to copy to
     std::memcpy(co.image.data() + ph.p_vaddr, elf.data() + ph.p_offset, ph.p_filesz);
+  }
 
   // Kernels: the OBJECT symbols named "<kernel>.kd" in the symbol table.
   for (uint32_t i = 0; i < eh.e_shnum; ++i) {

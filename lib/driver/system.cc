@@ -115,6 +115,7 @@ void System::start_capture_from_env() {
   if (capture::active_session() != nullptr) return;
   options->backend = backend_ == Backend::kSim ? schema::Backend::SIM : schema::Backend::KFD;
   options->sim_seed = options_.sim_seed;
+  options->sim_threaded = engines_ && engines_->threaded();
   options->sim_profile = sim_target_name(sim_profile_from_env(options_.sim_profile).target);
   capture_ = capture::CaptureSession::start(*kmd_, *options, &error);
   if (!capture_) {

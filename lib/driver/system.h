@@ -43,8 +43,15 @@ struct SystemOptions {
   /// Where the "no /dev/kfd: using the emulated GPU" notice goes (null: none).
   std::ostream* notice = nullptr;
   /// Base of device 0's VA window; device i's is base + i * window size.
+#if defined(__SANITIZE_THREAD__)
+  // TSan reserves most of the address space; its low application range
+  // (below 512 GiB) holds 7 windows of 64 GiB.
+  uint64_t va_base = 0x1000000000ull;    // 64 GiB
+  uint64_t va_window_size = 1ull << 36;  // 64 GiB per device
+#else
   uint64_t va_base = 0x200000000000ull;  // 32 TiB: above ASan's shadow, below 47 bits
   uint64_t va_window_size = 1ull << 40;  // 1 TiB per device
+#endif
 };
 
 class System {

@@ -19,7 +19,23 @@ const GpuVm::Mapping* GpuVm::find(uint64_t va) const {
   return va < it->second.start + it->second.size ? &it->second : nullptr;
 }
 
+std::optional<GpuFault> GpuVm::check(uint64_t va, uint64_t size, bool write) const {
+  // Walk by offset, not to `va + size`: that sum wraps for a hostile address
+  // near 2^64, which would skip the check. An access running past 2^64 faults
+  // where it wraps.
+  for (uint64_t done = 0; done < size;) {
+    const uint64_t a = va + done;
+    if (a < va) return GpuFault{a, true, false, false};
+    const Mapping* m = find(a);
+    if (!m) return GpuFault{a, true, false, false};
+    if (write && !m->writable) return GpuFault{a, false, true, false};
+    done += m->start + m->size - a;
+  }
+  return std::nullopt;
+}
+
 std::optional<GpuFault> GpuVm::read(uint64_t va, std::span<uint8_t> out) const {
+  if (auto fault = check(va, out.size(), false)) return fault;
   size_t done = 0;
   while (done < out.size()) {
     const Mapping* m = find(va + done);
@@ -34,12 +50,7 @@ std::optional<GpuFault> GpuVm::read(uint64_t va, std::span<uint8_t> out) const {
 
 std::optional<GpuFault> GpuVm::write(uint64_t va, std::span<const uint8_t> in) const {
   // Check the whole range first so a faulting write changes nothing.
-  for (uint64_t a = va; a < va + in.size();) {
-    const Mapping* m = find(a);
-    if (!m) return GpuFault{a, true, false, false};
-    if (!m->writable) return GpuFault{a, false, true, false};
-    a = m->start + m->size;
-  }
+  if (auto fault = check(va, in.size(), true)) return fault;
   size_t done = 0;
   while (done < in.size()) {
     const Mapping* m = find(va + done);
@@ -52,17 +63,8 @@ std::optional<GpuFault> GpuVm::write(uint64_t va, std::span<const uint8_t> in) c
 }
 
 std::optional<GpuFault> GpuVm::copy(uint64_t dst, uint64_t src, uint64_t size) const {
-  for (uint64_t a = src; a < src + size;) {
-    const Mapping* m = find(a);
-    if (!m) return GpuFault{a, true, false, false};
-    a = m->start + m->size;
-  }
-  for (uint64_t a = dst; a < dst + size;) {
-    const Mapping* m = find(a);
-    if (!m) return GpuFault{a, true, false, false};
-    if (!m->writable) return GpuFault{a, false, true, false};
-    a = m->start + m->size;
-  }
+  if (auto fault = check(src, size, false)) return fault;
+  if (auto fault = check(dst, size, true)) return fault;
   for (uint64_t done = 0; done < size;) {
     const Mapping* s = find(src + done);
     const Mapping* d = find(dst + done);

@@ -47,6 +47,9 @@ class GpuVm {
   std::optional<GpuFault> copy(uint64_t dst, uint64_t src, uint64_t size) const;
 
  private:
+  /// The first fault of an access to [va, va + size), if any.
+  std::optional<GpuFault> check(uint64_t va, uint64_t size, bool write) const;
+
   std::map<uint64_t, Mapping> mappings_;  // by start
 };
 

@@ -90,7 +90,8 @@ void copy_record(schema::Record::Reader in, schema::Record::Builder out) {
 }  // namespace
 
 void copy_trace(const std::string& from, const std::string& to, const RecordEdit& edit,
-                const std::vector<std::vector<uint8_t>>* contents) {
+                const std::vector<std::vector<uint8_t>>* contents,
+                const std::function<void(schema::Header::Builder)>& header_edit) {
   size_t observed = 0;
   std::string error;
   auto reader = format::TraceReader::open(from, &error);
@@ -103,6 +104,8 @@ void copy_trace(const std::string& from, const std::string& to, const RecordEdit
         out.setSimSeed(h.getSimSeed());
         out.setSimProfile(h.getSimProfile());
         out.setGpus(h.getGpus());
+        out.setSimThreaded(h.getSimThreaded());
+        if (header_edit) header_edit(out);
       },
       &error);
   ASSERT_TRUE(writer) << error;

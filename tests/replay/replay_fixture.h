@@ -54,7 +54,8 @@ using RecordEdit = std::function<void(const format::RecordView& in, schema::Reco
 /// records that use them are written), calling `edit` on each. With
 /// `contents`, the k-th observed record gets the k-th as its content.
 void copy_trace(const std::string& from, const std::string& to, const RecordEdit& edit,
-                const std::vector<std::vector<uint8_t>>* contents = nullptr);
+                const std::vector<std::vector<uint8_t>>* contents = nullptr,
+                const std::function<void(schema::Header::Builder)>& header_edit = {});
 
 /// A trace with a gfx942 emulated-GPU header (one GPU, id `gpu_id`) and the
 /// records `fill` writes.

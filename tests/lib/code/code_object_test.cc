@@ -1,7 +1,9 @@
 #include "lib/code/code_object.h"
 
+#include <elf.h>
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <random>
@@ -65,6 +67,34 @@ TEST(CodeObject, HostileBytesGiveErrorsNotCrashes) {
   }
   EXPECT_GT(rejected, 0);
   EXPECT_FALSE(parse_code_object({}).object);
+}
+
+// Found by fuzz_code_object: PT_LOAD segments that are all empty leave an
+// empty image, and copying zero bytes into it passed a null pointer to
+// memcpy (undefined; UBSan stops there).
+TEST(CodeObject, EmptyLoadSegmentsAreNotCopied) {
+  auto elf = load("args_gfx942.co");
+  ASSERT_GE(elf.size(), sizeof(Elf64_Ehdr));
+  Elf64_Ehdr eh;
+  std::memcpy(&eh, elf.data(), sizeof eh);
+  int loads = 0;
+  for (uint32_t i = 0; i < eh.e_phnum; ++i) {
+    const size_t at = eh.e_phoff + size_t{i} * sizeof(Elf64_Phdr);
+    ASSERT_LE(at + sizeof(Elf64_Phdr), elf.size());
+    Elf64_Phdr ph;
+    std::memcpy(&ph, elf.data() + at, sizeof ph);
+    if (ph.p_type != PT_LOAD) continue;
+    ph.p_vaddr = ph.p_filesz = ph.p_memsz = 0;
+    std::memcpy(elf.data() + at, &ph, sizeof ph);
+    ++loads;
+  }
+  ASSERT_GT(loads, 0);
+  auto r = parse_code_object(elf);
+  if (r.object) {
+    EXPECT_TRUE(r.object->image.empty());
+  } else {
+    EXPECT_FALSE(r.error.empty());
+  }
 }
 
 }  // namespace
