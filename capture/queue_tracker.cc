@@ -14,20 +14,6 @@ uint64_t load_u64(uint64_t va) {
 
 }  // namespace
 
-uint64_t pointer_unit(kmd::QueueType type) {
-  switch (type) {
-    case kmd::QueueType::kCompute:
-      return 4;
-    case kmd::QueueType::kComputeAql:
-      return 64;
-    case kmd::QueueType::kSdma:
-    case kmd::QueueType::kSdmaXgmi:
-    case kmd::QueueType::kSdmaByEngId:
-      return 1;
-  }
-  return 1;
-}
-
 void QueueTracker::add(uint32_t queue_id, const kmd::CreateQueueArgs& args, bool ring_readable) {
   TrackedQueue q;
   q.gpu_id = args.gpu_id;
@@ -36,7 +22,7 @@ void QueueTracker::add(uint32_t queue_id, const kmd::CreateQueueArgs& args, bool
   q.ring_size = args.ring_size;
   q.wptr_va = args.write_pointer_address;
   q.rptr_va = args.read_pointer_address;
-  q.unit = pointer_unit(args.queue_type);
+  q.unit = kmd::queue_pointer_unit(args.queue_type);
   q.ring_readable = ring_readable && q.ring_size != 0 && (q.ring_size & (q.ring_size - 1)) == 0;
   if (q.ring_readable) q.last_position = load_u64(q.wptr_va) * q.unit;
   queues_[queue_id] = q;

@@ -40,9 +40,6 @@ struct DoorbellPackets {
   bool overrun = false;  // more than a ring's worth since the last doorbell
 };
 
-/// Bytes per write-pointer unit: PM4 dwords, SDMA bytes, AQL 64-byte packets.
-uint64_t pointer_unit(kmd::QueueType type);
-
 class QueueTracker {
  public:
   /// A queue that create_queue returned. `ring_readable` says whether the

@@ -206,11 +206,12 @@ void Replayer::replay_doorbell(schema::Doorbell::Reader d, uint64_t record) {
   if (bytes.size() > ring_size || d.getRingOffset() >= ring_size) {
     return stop(Verdict::kCannotReplay, "doorbell packets do not fit the ring");
   }
+  const uint64_t wptr = d.getWritePointer();
+  if (!wait_for_ring_room(d.getQueueId(), args, wptr)) return;
   auto* base = reinterpret_cast<uint8_t*>(ring);
   const uint64_t first = std::min<uint64_t>(bytes.size(), ring_size - d.getRingOffset());
   std::memcpy(base + d.getRingOffset(), bytes.data(), first);
   std::memcpy(base, bytes.data() + first, bytes.size() - first);
-  const uint64_t wptr = d.getWritePointer();
   __atomic_store_n(reinterpret_cast<uint64_t*>(args.write_pointer_address), wptr, __ATOMIC_RELEASE);
   result_.submission = result_.submissions++;
   last_submission_ =
@@ -221,6 +222,42 @@ void Replayer::replay_doorbell(schema::Doorbell::Reader d, uint64_t record) {
                 "write_doorbell failed: " + std::string(std::strerror(r.error())));
   }
   if (options_.serialize) drain();
+}
+
+bool Replayer::wait_for_ring_room(uint32_t queue_id, const kmd::CreateQueueArgs& args,
+                                  uint64_t wptr) {
+  // At capture the program had room (it waited for it, or the GPU was
+  // ahead); a replay whose GPU is further behind — the emulator, another
+  // interleaving — must wait as well, or its packet writes overwrite packets
+  // the queue has not read yet.
+  const uint64_t unit = kmd::queue_pointer_unit(args.queue_type);
+  const uint64_t capacity = args.ring_size / unit;
+  if (args.read_pointer_address == 0 || !space_.mapped(args.read_pointer_address, 8)) return true;
+  auto read_pointer = [&] {
+    return __atomic_load_n(reinterpret_cast<const uint64_t*>(args.read_pointer_address),
+                           __ATOMIC_ACQUIRE);
+  };
+  const uint64_t timeout_ms = options_.timeout.for_wait(0, false);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (uint64_t spin = 1; wptr > read_pointer() + capacity; ++spin) {
+    kmd_.poll();
+    if (spin % 256 != 0) continue;
+    check_stopped_queues();
+    if (stopped()) return false;
+    if (gpu_error_) {
+      stop(gpu_error_->first, gpu_error_->second);
+      return false;
+    }
+    if (out_of_time()) return false;
+    if (std::chrono::steady_clock::now() > deadline) {
+      stop(Verdict::kHang, "queue " + std::to_string(queue_id) + " read no further than " +
+                               std::to_string(read_pointer()) + " in " +
+                               std::to_string(timeout_ms) + " ms; the next doorbell needs " +
+                               std::to_string(wptr - capacity) + " to fit its ring");
+      return false;
+    }
+  }
+  return true;
 }
 
 void Replayer::drain() {

@@ -71,6 +71,9 @@ class Replayer {
   void replay_annotation(schema::Annotation::Reader annotation);
   void report_difference(schema::ObservedMemory::Reader observed);
   void drain();
+  /// Blocks until the queue has read far enough that a write pointer of
+  /// `wptr` leaves no unread packet overwritten; false when it stopped.
+  bool wait_for_ring_room(uint32_t queue_id, const kmd::CreateQueueArgs& args, uint64_t wptr);
   void check_stopped_queues();
   void check_exceptions(const std::vector<kmd::EventData>& events);
   void check_errno(int32_t recorded, int replayed);

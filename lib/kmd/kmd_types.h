@@ -134,6 +134,22 @@ enum class QueueType : uint32_t {
   kSdmaByEngId = 4,  // KFD >= 1.17, uses sdma_engine_id
 };
 
+/// Bytes per read/write-pointer unit: PM4 dwords, SDMA bytes, AQL 64-byte
+/// packets.
+constexpr uint64_t queue_pointer_unit(QueueType type) {
+  switch (type) {
+    case QueueType::kCompute:
+      return 4;
+    case QueueType::kComputeAql:
+      return 64;
+    case QueueType::kSdma:
+    case QueueType::kSdmaXgmi:
+    case QueueType::kSdmaByEngId:
+      return 1;
+  }
+  return 1;
+}
+
 struct CreateQueueArgs {
   uint64_t ring_base_address = 0;
   uint64_t write_pointer_address = 0;
