@@ -28,21 +28,10 @@ void put(std::vector<uint8_t>& page, uint64_t offset, T value) {
 
 std::unique_ptr<AqlQueue> AqlQueue::create(Device& device, const QueueOptions& options) {
   std::unique_ptr<AqlQueue> q(new AqlQueue(device, options));
-  const gpu::GpuTarget& t = device.target();
   // UNVERIFIED: libhsakmt passes no EOP buffer for AQL queues on gfx942 and
   // 4 KiB elsewhere; KFD accepts the topology's size on every GFX9 part, so
   // one rule serves both.
-  q->eop_ = device.alloc(t.eop_buffer_size, Memory::kVram, "EOP buffer");
-  uint32_t ctx_size = t.cwsr.cwsr_size;
-  q->cwsr_ = device.alloc(t.cwsr.bo_size(ctx_size, t.num_xcc), Memory::kVram, "context save");
-  kmd::CreateQueueArgs args;
-  args.queue_type = kmd::QueueType::kComputeAql;
-  args.eop_buffer_address = q->eop_.va();
-  args.eop_buffer_size = t.eop_buffer_size;
-  args.ctx_save_restore_address = q->cwsr_.va();
-  args.ctx_save_restore_size = ctx_size;
-  args.ctl_stack_size = t.cwsr.ctl_stack_size;
-  q->create_kfd_queue(args);
+  q->create_compute_kfd_queue(kmd::QueueType::kComputeAql);
   q->init_amd_queue();
   return q;
 }

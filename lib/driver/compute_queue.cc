@@ -39,20 +39,7 @@ void push64(std::vector<uint32_t>& v, uint64_t x) {
 
 std::unique_ptr<ComputeQueue> ComputeQueue::create(Device& device, const QueueOptions& options) {
   std::unique_ptr<ComputeQueue> q(new ComputeQueue(device, options));
-  const gpu::GpuTarget& t = device.target();
-  // The kernel wants an EOP buffer and a context-save area of exactly the
-  // topology's sizes for compute queues [S-QUE].
-  q->eop_ = device.alloc(t.eop_buffer_size, Memory::kVram, "EOP buffer");
-  uint32_t ctx_size = t.cwsr.cwsr_size;
-  q->cwsr_ = device.alloc(t.cwsr.bo_size(ctx_size, t.num_xcc), Memory::kVram, "context save");
-  kmd::CreateQueueArgs args;
-  args.queue_type = kmd::QueueType::kCompute;
-  args.eop_buffer_address = q->eop_.va();
-  args.eop_buffer_size = t.eop_buffer_size;
-  args.ctx_save_restore_address = q->cwsr_.va();
-  args.ctx_save_restore_size = ctx_size;
-  args.ctl_stack_size = t.cwsr.ctl_stack_size;
-  q->create_kfd_queue(args);
+  q->create_compute_kfd_queue(kmd::QueueType::kCompute);
   return q;
 }
 

@@ -59,6 +59,23 @@ std::string Queue::name() const {
          std::to_string(device_.index());
 }
 
+void Queue::create_compute_kfd_queue(kmd::QueueType type) {
+  const gpu::GpuTarget& t = device_.target();
+  // The kernel wants an EOP buffer and a context-save area of exactly the
+  // topology's sizes for compute queues [S-QUE].
+  eop_ = device_.alloc(t.eop_buffer_size, Memory::kVram, "EOP buffer");
+  const uint32_t ctx_size = t.cwsr.cwsr_size;
+  cwsr_ = device_.alloc(t.cwsr.bo_size(ctx_size, t.num_xcc), Memory::kVram, "context save");
+  kmd::CreateQueueArgs args;
+  args.queue_type = type;
+  args.eop_buffer_address = eop_.va();
+  args.eop_buffer_size = t.eop_buffer_size;
+  args.ctx_save_restore_address = cwsr_.va();
+  args.ctx_save_restore_size = ctx_size;
+  args.ctl_stack_size = t.cwsr.ctl_stack_size;
+  create_kfd_queue(args);
+}
+
 void Queue::create_kfd_queue(kmd::CreateQueueArgs args) {
   ring_ = device_.alloc(options_.ring_bytes, Memory::kGttCoherent, "ring");
   control_ = device_.alloc(4096, Memory::kGttCoherent, "queue control");

@@ -72,6 +72,9 @@ class Queue {
   virtual void write_pending();
   /// Allocates the ring and control page, creates the KFD queue.
   void create_kfd_queue(kmd::CreateQueueArgs args);
+  /// A compute queue (PM4 or AQL): allocates the EOP buffer and the
+  /// context-save area of the topology's sizes, then create_kfd_queue.
+  void create_compute_kfd_queue(kmd::QueueType type);
   /// Copies `bytes` into the ring at the write position (wrapping), first
   /// waiting for room.
   void write_ring(std::span<const uint8_t> bytes);
