@@ -1,6 +1,7 @@
 #include "capture/completion_tracker.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace amdrr::capture {
 
@@ -13,6 +14,13 @@ void CompletionTracker::remove_queue(uint32_t queue_id) {
 }
 
 void CompletionTracker::submitted(uint32_t queue_id, std::span<const uint8_t> packets,
+                                  uint64_t position) {
+  std::vector<uint32_t> dwords(packets.size() / 4);
+  if (!dwords.empty()) std::memcpy(dwords.data(), packets.data(), dwords.size() * 4);
+  submitted(queue_id, std::span<const uint32_t>(dwords), position);
+}
+
+void CompletionTracker::submitted(uint32_t queue_id, std::span<const uint32_t> packets,
                                   uint64_t position) {
   auto it = queues_.find(queue_id);
   if (it == queues_.end() || it->second.table == nullptr) return;

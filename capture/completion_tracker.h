@@ -42,6 +42,7 @@ class CompletionTracker {
   void remove_queue(uint32_t queue_id);
   /// The packets behind a doorbell, starting at unwrapped ring byte `position`.
   void submitted(uint32_t queue_id, std::span<const uint8_t> packets, uint64_t position);
+  void submitted(uint32_t queue_id, std::span<const uint32_t> packets, uint64_t position);
 
   /// A queue's read pointer as an unwrapped ring byte position.
   using ReadPosition = std::function<uint64_t(uint32_t queue_id)>;

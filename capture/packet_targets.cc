@@ -9,8 +9,8 @@
 namespace amdrr::capture {
 namespace {
 
-using pkt::DecodedPacket;
 using pkt::field_id;
+using pkt::PacketView;
 namespace pm4 = pkt::pm4;
 namespace sdma = pkt::sdma;
 
@@ -19,15 +19,8 @@ namespace sdma = pkt::sdma;
 constexpr uint64_t kDwordMask = ~uint64_t{3};
 constexpr uint64_t kQwordMask = ~uint64_t{7};
 
-// A field of `p` by the id of its own entry without the by-name check
-// DecodedPacket::get makes; ids of a sibling entry go through get().
-uint32_t field(const DecodedPacket& p, pkt::FieldId id) {
-  return p.desc == id.desc ? p.values[id.index] : p.get(id);
-}
-uint64_t field64(const DecodedPacket& p, pkt::FieldId lo, pkt::FieldId hi) {
-  return uint64_t{field(p, lo)} | uint64_t{field(p, hi)} << 32;
-}
-
+// Each packet's fields are read straight from its dwords (PacketView): a
+// doorbell's packets need two or three fields each, not all of them.
 struct Range {
   uint64_t va = 0;
   uint64_t size = 0;
@@ -37,16 +30,16 @@ struct Range {
   uint64_t data = 0;
 };
 
-Range write_data(const DecodedPacket& p) {
+Range write_data(const PacketView& p) {
   static constexpr auto kDstSel = field_id(pm4::kWriteData, "DST_SEL");
   static constexpr auto kNoIncr = field_id(pm4::kWriteData, "ADDR_INCR");
   static constexpr auto kLo = field_id(pm4::kWriteData, "DST_ADDR_LO");
   static constexpr auto kHi = field_id(pm4::kWriteData, "DST_ADDR_HI");
-  const uint32_t sel = field(p, kDstSel);
+  const uint32_t sel = p.read(kDstSel);
   if (sel != 1 && sel != 2 && sel != 5) return {};  // a register
   const auto payload = p.payload();
-  const bool no_incr = field(p, kNoIncr) != 0;
-  Range r{field64(p, kLo, kHi) & kDwordMask, no_incr ? 4 : payload.size() * 4};
+  const bool no_incr = p.read(kNoIncr) != 0;
+  Range r{p.read64(kLo, kHi) & kDwordMask, no_incr ? 4 : payload.size() * 4};
   if (!no_incr && !payload.empty() && payload.size() <= 2) {
     r.has_data = true;
     r.data = payload[0] | (payload.size() == 2 ? uint64_t{payload[1]} << 32 : 0);
@@ -54,32 +47,32 @@ Range write_data(const DecodedPacket& p) {
   return r;
 }
 
-Range copy_data(const DecodedPacket& p) {
+Range copy_data(const PacketView& p) {
   static constexpr auto kSrcSel = field_id(pm4::kCopyData, "SRC_SEL");
   static constexpr auto kDstSel = field_id(pm4::kCopyData, "DST_SEL");
   static constexpr auto kCount64 = field_id(pm4::kCopyData, "COUNT_SEL");
   static constexpr auto kLo = field_id(pm4::kCopyData, "DST_ADDR_LO");
   static constexpr auto kHi = field_id(pm4::kCopyData, "DST_ADDR_HI");
-  const uint32_t sel = field(p, kDstSel);
+  const uint32_t sel = p.read(kDstSel);
   if (sel != 2 && sel != 5) return {};
-  const bool is_64 = field(p, kCount64) != 0;
-  return {field64(p, kLo, kHi) & (is_64 ? kQwordMask : kDwordMask), is_64 ? 8u : 4u,
-          field(p, kSrcSel) == 9};  // SRC_SEL 9: the GPU clock
+  const bool is_64 = p.read(kCount64) != 0;
+  return {p.read64(kLo, kHi) & (is_64 ? kQwordMask : kDwordMask), is_64 ? 8u : 4u,
+          p.read(kSrcSel) == 9};  // SRC_SEL 9: the GPU clock
 }
 
-Range dma_data(const DecodedPacket& p) {
+Range dma_data(const PacketView& p) {
   static constexpr auto kDstSel = field_id(pm4::kDmaDataGfx9, "DST_SEL");
   static constexpr auto kLo = field_id(pm4::kDmaDataGfx9, "DST_ADDR_LO");
   static constexpr auto kHi = field_id(pm4::kDmaDataGfx9, "DST_ADDR_HI");
   static constexpr auto kBytes = field_id(pm4::kDmaDataGfx9, "BYTE_COUNT");
   static constexpr auto kDas = field_id(pm4::kDmaDataGfx9, "DAS");
   static constexpr auto kDaic = field_id(pm4::kDmaDataGfx9, "DAIC");
-  const uint32_t sel = field(p, kDstSel);
-  if ((sel != 0 && sel != 3) || field(p, kDas) || field(p, kDaic)) return {};
-  return {field64(p, kLo, kHi), field(p, kBytes)};
+  const uint32_t sel = p.read(kDstSel);
+  if ((sel != 0 && sel != 3) || p.read(kDas) || p.read(kDaic)) return {};
+  return {p.read64(kLo, kHi), p.read(kBytes)};
 }
 
-Range release_mem(const DecodedPacket& p) {
+Range release_mem(const PacketView& p) {
   static constexpr auto kDstSel = field_id(pm4::kReleaseMemGfx9, "DST_SEL");
   static constexpr auto kIntSel = field_id(pm4::kReleaseMemGfx9, "INT_SEL");
   static constexpr auto kDataSel = field_id(pm4::kReleaseMemGfx9, "DATA_SEL");
@@ -87,11 +80,11 @@ Range release_mem(const DecodedPacket& p) {
   static constexpr auto kHi = field_id(pm4::kReleaseMemGfx9, "ADDRESS_HI");
   static constexpr auto kDataLo = field_id(pm4::kReleaseMemGfx9, "DATA_LO");
   static constexpr auto kDataHi = field_id(pm4::kReleaseMemGfx9, "DATA_HI");
-  const uint64_t data = field64(p, kDataLo, kDataHi);
-  const bool interrupt = field(p, kIntSel) != 0;
-  const uint64_t addr = field64(p, kLo, kHi);
-  if (field(p, kDstSel) > 1) return {0, 0, false, interrupt};
-  switch (field(p, kDataSel)) {
+  const uint64_t data = p.read64(kDataLo, kDataHi);
+  const bool interrupt = p.read(kIntSel) != 0;
+  const uint64_t addr = p.read64(kLo, kHi);
+  if (p.read(kDstSel) > 1) return {0, 0, false, interrupt};
+  switch (p.read(kDataSel)) {
     case 1:  // low 32 bits of DATA
       return {addr & kDwordMask, 4, false, interrupt, true, data & 0xFFFFFFFFu};
     case 2:  // 64-bit DATA
@@ -104,36 +97,36 @@ Range release_mem(const DecodedPacket& p) {
   }
 }
 
-Range sdma_packet(const DecodedPacket& p) {
+Range sdma_packet(const PacketView& p) {
   using pkt::Kind;
   switch (p.kind()) {
     case Kind::kSdmaCopyLinear: {
       static constexpr auto kCount = field_id(sdma::kCopyLinearV4, "COUNT");
       static constexpr auto kLo = field_id(sdma::kCopyLinearV4, "DST_ADDR_LO");
       static constexpr auto kHi = field_id(sdma::kCopyLinearV4, "DST_ADDR_HI");
-      return {field64(p, kLo, kHi), uint64_t{field(p, kCount)} + 1};
+      return {p.read64(kLo, kHi), uint64_t{p.read(kCount)} + 1};
     }
     case Kind::kSdmaConstantFill: {
       static constexpr auto kCount = field_id(sdma::kConstantFillV4, "COUNT");
       static constexpr auto kLo = field_id(sdma::kConstantFillV4, "DST_ADDR_LO");
       static constexpr auto kHi = field_id(sdma::kConstantFillV4, "DST_ADDR_HI");
-      return {field64(p, kLo, kHi), uint64_t{field(p, kCount)} + 1};
+      return {p.read64(kLo, kHi), uint64_t{p.read(kCount)} + 1};
     }
     case Kind::kSdmaWriteUntiled: {
       static constexpr auto kLo = field_id(sdma::kWriteUntiled, "DST_ADDR_LO");
       static constexpr auto kHi = field_id(sdma::kWriteUntiled, "DST_ADDR_HI");
-      return {field64(p, kLo, kHi), p.payload().size() * 4};
+      return {p.read64(kLo, kHi), p.payload().size() * 4};
     }
     case Kind::kSdmaFence: {
       static constexpr auto kLo = field_id(sdma::kFenceV4, "ADDR_LO");
       static constexpr auto kHi = field_id(sdma::kFenceV4, "ADDR_HI");
       static constexpr auto kData = field_id(sdma::kFenceV4, "DATA");
-      return {field64(p, kLo, kHi) & kDwordMask, 4, false, false, true, field(p, kData)};
+      return {p.read64(kLo, kHi) & kDwordMask, 4, false, false, true, p.read(kData)};
     }
     case Kind::kSdmaTimestampGetGlobal: {
       static constexpr auto kLo = field_id(sdma::kTimestampGetGlobal, "WRITE_ADDR_LO");
       static constexpr auto kHi = field_id(sdma::kTimestampGetGlobal, "WRITE_ADDR_HI");
-      return {field64(p, kLo, kHi) & kQwordMask, 8, true};
+      return {p.read64(kLo, kHi) & kQwordMask, 8, true};
     }
     case Kind::kSdmaTrap:
       return {0, 0, false, true};
@@ -142,7 +135,7 @@ Range sdma_packet(const DecodedPacket& p) {
   }
 }
 
-Range range_of(const DecodedPacket& p) {
+Range range_of(const PacketView& p) {
   using pkt::Kind;
   switch (p.kind()) {
     case Kind::kPm4WriteData:
@@ -166,8 +159,13 @@ void packet_targets(const pkt::PacketTable& table, std::span<const uint8_t> byte
   thread_local std::vector<uint32_t> dwords;
   dwords.resize(bytes.size() / 4);
   if (!dwords.empty()) std::memcpy(dwords.data(), bytes.data(), dwords.size() * 4);
+  packet_targets(table, std::span<const uint32_t>(dwords), position, out);
+}
+
+void packet_targets(const pkt::PacketTable& table, std::span<const uint32_t> dwords,
+                    uint64_t position, std::vector<PacketTarget>& out) {
   for (size_t at = 0; at < dwords.size();) {
-    const DecodedPacket p = pkt::decode_one(table, dwords, at);
+    const PacketView p = pkt::locate(table, dwords, at);
     if (p.status == pkt::DecodeStatus::kTruncated) break;
     at = p.next_offset();
     if (!p.ok()) continue;

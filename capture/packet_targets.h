@@ -30,5 +30,8 @@ struct PacketTarget {
 /// at unwrapped ring byte position `position`.
 void packet_targets(const pkt::PacketTable& table, std::span<const uint8_t> bytes,
                     uint64_t position, std::vector<PacketTarget>& out);
+/// The same for packets already in dwords.
+void packet_targets(const pkt::PacketTable& table, std::span<const uint32_t> dwords,
+                    uint64_t position, std::vector<PacketTarget>& out);
 
 }  // namespace amdrr::capture

@@ -40,6 +40,7 @@ void QueueTracker::index_ranges() {
     ranges_.emplace_back(q.ring_va, q.ring_va + q.ring_size);
     ranges_.emplace_back(q.wptr_va, q.wptr_va + 8);
   }
+  ring_ranges_.assign(ranges_);
 }
 
 void QueueTracker::update(const kmd::UpdateQueueArgs& args, bool ring_readable) {
@@ -63,6 +64,7 @@ std::optional<DoorbellPackets> QueueTracker::take(uint32_t queue_id) {
   if (it == queues_.end()) return std::nullopt;
   TrackedQueue& q = it->second;
   DoorbellPackets out;
+  out.gpu_id = q.gpu_id;
   if (!q.ring_readable) {
     out.ring_unreadable = true;
     return out;
@@ -81,12 +83,14 @@ std::optional<DoorbellPackets> QueueTracker::take(uint32_t queue_id) {
   }
   out.ring_offset = from & (size - 1);
   out.position = from;
-  scratch_.resize(length);
+  scratch_.resize((length + 3) / 4);  // dwords: packets are read as such
+  auto* to = reinterpret_cast<uint8_t*>(scratch_.data());
   const auto* ring = reinterpret_cast<const uint8_t*>(q.ring_va);
   uint64_t first = std::min(length, size - out.ring_offset);
-  std::memcpy(scratch_.data(), ring + out.ring_offset, first);
-  if (first < length) std::memcpy(scratch_.data() + first, ring, length - first);
-  out.bytes = scratch_;
+  std::memcpy(to, ring + out.ring_offset, first);
+  if (first < length) std::memcpy(to + first, ring, length - first);
+  out.bytes = {to, length};
+  if (length % 4 == 0) out.dwords = {scratch_.data(), length / 4};
   q.last_position = position;
   return out;
 }

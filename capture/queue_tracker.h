@@ -13,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include "capture/ring_ranges.h"
 #include "lib/kmd/kmd_types.h"
 
 namespace amdrr::capture {
@@ -31,11 +32,13 @@ struct TrackedQueue {
 
 /// The packets behind one doorbell, read from the ring.
 struct DoorbellPackets {
+  uint32_t gpu_id = 0;
   uint64_t write_pointer = 0;  // as read from memory, in the queue's units
   uint64_t read_pointer = 0;
-  uint64_t ring_offset = 0;        // byte offset in the ring where `bytes` begins
-  uint64_t position = 0;           // the same, as an unwrapped byte count
-  std::span<const uint8_t> bytes;  // wrap unrolled; valid until the next take()
+  uint64_t ring_offset = 0;          // byte offset in the ring where `bytes` begins
+  uint64_t position = 0;             // the same, as an unwrapped byte count
+  std::span<const uint8_t> bytes;    // wrap unrolled; valid until the next take()
+  std::span<const uint32_t> dwords;  // the same, when a whole number of dwords
   bool ring_unreadable = false;
   bool overrun = false;  // more than a ring's worth since the last doorbell
 };
@@ -63,6 +66,8 @@ class QueueTracker {
   /// True if [va, va + size) lies inside a tracked ring or is a tracked write
   /// pointer: doorbell records already carry those bytes.
   bool covers(uint64_t va, uint64_t size) const;
+  /// The same ranges, readable without the caller's lock.
+  const RingRanges& ring_ranges() const { return ring_ranges_; }
 
  private:
   void index_ranges();
@@ -70,7 +75,8 @@ class QueueTracker {
   std::map<uint32_t, TrackedQueue> queues_;
   // covers() on every driver ring store: the rings and write pointers, flat.
   std::vector<std::pair<uint64_t, uint64_t>> ranges_;  // [begin, end)
-  std::vector<uint8_t> scratch_;                       // the bytes of the last take(), reused
+  RingRanges ring_ranges_;
+  std::vector<uint32_t> scratch_;  // the bytes of the last take(), reused
 };
 
 }  // namespace amdrr::capture

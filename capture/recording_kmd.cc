@@ -6,6 +6,7 @@
 
 #include "capture/fork_guard.h"
 #include "capture/store_tracker.h"
+#include "format/doorbell_encoding.h"
 #include "format/hash.h"
 #include "format/kmd_records.h"
 #include "lib/gpu/gpu_target.h"
@@ -269,35 +270,39 @@ Result<void> RecordingKmd::write_doorbell(uint32_t queue_id, uint64_t value) {
     // Program stores the packets may depend on go first.
     if (store_tracker_ && store_tracker_->has_dirty()) store_tracker_->flush(writer_);
     auto packets = queues_.take(queue_id);
-    const TrackedQueue* q = queues_.find(queue_id);
     if (observe_packets_ && packets && !packets->ring_unreadable) {
-      completions_.submitted(queue_id, packets->bytes, packets->position);
-    }
-    format::BlobId blob;
-    bool use_blob =
-        packets && (packets->bytes.size() > kInlinePacketBytes || packets->bytes.size() % 4 != 0);
-    if (use_blob) blob = writer_.put_blob(packets->bytes);
-    writer_.write([&](schema::Record::Builder r) {
-      auto d = r.initDoorbell();
-      d.setGpuId(q ? q->gpu_id : 0);
-      d.setQueueId(queue_id);
-      d.setValue(value);
-      if (!packets) return;
-      d.setWritePointer(packets->write_pointer);
-      d.setReadPointer(packets->read_pointer);
-      d.setRingOffset(packets->ring_offset);
-      if (use_blob) {
-        format::TraceWriter::set_blob_ref(d.initPacketsBlob(), blob);
+      if (packets->dwords.size() * 4 == packets->bytes.size()) {
+        completions_.submitted(queue_id, packets->dwords, packets->position);
       } else {
-        auto list = d.initPackets(static_cast<unsigned>(packets->bytes.size() / 4));
-        const uint8_t* p = packets->bytes.data();
-        for (unsigned i = 0; i < list.size(); ++i) {
-          uint32_t dword;
-          std::memcpy(&dword, p + 4 * i, 4);
-          list.set(i, dword);
-        }
+        completions_.submitted(queue_id, packets->bytes, packets->position);
       }
-    });
+    }
+    format::DoorbellFields fields{packets ? packets->gpu_id : 0, queue_id, value};
+    if (packets) {
+      fields.has_pointers = true;
+      fields.write_pointer = packets->write_pointer;
+      fields.read_pointer = packets->read_pointer;
+      fields.ring_offset = packets->ring_offset;
+    }
+    const std::span<const uint8_t> bytes = packets ? packets->bytes : std::span<const uint8_t>{};
+    if (bytes.size() <= kInlinePacketBytes && bytes.size() % 4 == 0) {
+      writer_.write_encoded(format::doorbell_record_bytes(bytes.size()),
+                            [&](uint8_t* at, uint64_t time_ns, uint32_t thread) {
+                              format::encode_doorbell(at, time_ns, thread, fields, bytes);
+                            });
+    } else {
+      const format::BlobId blob = writer_.put_blob(bytes);
+      writer_.write([&](schema::Record::Builder r) {
+        auto d = r.initDoorbell();
+        d.setGpuId(fields.gpu_id);
+        d.setQueueId(queue_id);
+        d.setValue(value);
+        d.setWritePointer(fields.write_pointer);
+        d.setReadPointer(fields.read_pointer);
+        d.setRingOffset(fields.ring_offset);
+        format::TraceWriter::set_blob_ref(d.initPacketsBlob(), blob);
+      });
+    }
   }
   auto result = inner_.write_doorbell(queue_id, value);
   if (!result.ok()) {
@@ -427,9 +432,11 @@ void RecordingKmd::prepare_cpu_write(uint64_t va, uint64_t size) {
 void RecordingKmd::note_cpu_write(uint64_t va, std::span<const uint8_t> bytes) {
   inner_.note_cpu_write(va, bytes);
   if (!recording() || in_fork_child() || bytes.empty()) return;
-  std::lock_guard lock(mutex_);
   // Ring bytes and write pointers: the Doorbell records carry them, and
-  // their pages are not protected. The doorbell that follows flushes.
+  // their pages are not protected. The doorbell that follows flushes. Two
+  // or three such stores per submission: checked without the lock first.
+  if (queues_.ring_ranges().covers(va, bytes.size())) return;
+  std::lock_guard lock(mutex_);
   if (queues_.covers(va, bytes.size())) return;
   if (store_tracker_) {
     // The driver's own bytes are not program stores, even where they hit a

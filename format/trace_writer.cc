@@ -79,17 +79,34 @@ kj::ArrayPtr<capnp::word> TraceWriter::reserve(size_t bytes) {
   return {reinterpret_cast<capnp::word*>(start), words};
 }
 
-void TraceWriter::stamp(schema::Record::Builder record) {
+uint8_t* TraceWriter::reserve_bytes(size_t bytes) {
+  AMDRR_REQUIRE(bytes <= pipeline_->capacity(), "trace record larger than a frame slot");
+  if (pipeline_->capacity() - pipeline_->fill_size() < bytes) seal_locked();
+  return pipeline_->fill_data() + pipeline_->fill_size();
+}
+
+uint64_t TraceWriter::finish_bytes(size_t bytes) {
+  last_record_offset_ = pipeline_->fill_size();
+  return counted(last_record_offset_ + bytes);
+}
+
+TraceWriter::Stamp TraceWriter::stamp_values() {
   auto now = std::chrono::steady_clock::now();
-  record.setTimeNs(static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(now - start_).count()));
   if (cached_writer != writer_id_) {
     auto [it, inserted] =
         threads_.try_emplace(std::this_thread::get_id(), static_cast<uint32_t>(threads_.size()));
     cached_writer = writer_id_;
     cached_thread = it->second;
   }
-  record.setThread(cached_thread);
+  return {static_cast<uint64_t>(
+              std::chrono::duration_cast<std::chrono::nanoseconds>(now - start_).count()),
+          cached_thread};
+}
+
+void TraceWriter::stamp(schema::Record::Builder record) {
+  const Stamp s = stamp_values();
+  record.setTimeNs(s.time_ns);
+  record.setThread(s.thread);
 }
 
 uint64_t TraceWriter::finish(SlotMessageBuilder& message, const Hash128* blob) {
@@ -121,10 +138,14 @@ uint64_t TraceWriter::finish(SlotMessageBuilder& message, const Hash128* blob) {
     last_record_offset_ = used;
     used += bytes;
   }
+  // Before a possible seal: the blob belongs to this frame's index entry.
+  if (blob != nullptr) meta_.blobs.push_back(BlobAt{*blob, last_record_offset_});
+  return counted(used);
+}
+
+uint64_t TraceWriter::counted(size_t used) {
   pipeline_->commit(used);
   meta_.records++;
-  // Before a possible seal below: the blob belongs to this frame's index entry.
-  if (blob != nullptr) meta_.blobs.push_back(BlobAt{*blob, last_record_offset_});
   uint64_t number = records_++;
   if (used >= frame_bytes_) seal_locked();
   return number;

@@ -63,6 +63,19 @@ class TraceWriter {
     return write_locked(std::forward<Fill>(fill));
   }
 
+  /// Appends one record that lays itself out: `encode(uint8_t* at, uint64_t
+  /// time_ns, uint32_t thread)` writes a framed message of exactly `bytes`
+  /// bytes at `at` (zeroed). For the record written per submission, whose
+  /// hand-laid encoder (format/doorbell_encoding.h) skips capnp's builder.
+  template <typename Encode>
+  uint64_t write_encoded(size_t bytes, Encode&& encode) {
+    std::lock_guard lock(mutex_);
+    uint8_t* at = reserve_bytes(bytes);
+    const Stamp s = stamp_values();
+    encode(at, s.time_ns, s.thread);
+    return finish_bytes(bytes);
+  }
+
   /// Stores `bytes` unless the same content is already in the trace.
   BlobId put_blob(std::span<const uint8_t> bytes);
   static void set_blob_ref(schema::BlobRef::Builder ref, const BlobId& id);
@@ -91,7 +104,15 @@ class TraceWriter {
     return finish(message);
   }
   kj::ArrayPtr<capnp::word> reserve(size_t bytes);
+  uint8_t* reserve_bytes(size_t bytes);  // a whole framed message
+  uint64_t finish_bytes(size_t bytes);
+  struct Stamp {
+    uint64_t time_ns;
+    uint32_t thread;
+  };
+  Stamp stamp_values();
   void stamp(schema::Record::Builder record);
+  uint64_t counted(size_t used);  // bookkeeping after a record of either kind
   /// Frames the built record; `blob` names it when it is a Blob, for the index.
   uint64_t finish(SlotMessageBuilder& message, const Hash128* blob = nullptr);
   void seal_locked();

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "lib/base/result.h"
 
@@ -22,6 +23,14 @@ std::string errno_text(int error);
 template <typename T>
 T check(Result<T> r, const std::string& what) {
   if (!r.ok()) throw Error(what + ": " + errno_text(r.error()));
+  if constexpr (!std::is_void_v<T>) return std::move(r).value();
+}
+
+/// The same, with the description built only on failure (hot paths: a
+/// doorbell must not format a string it almost never needs).
+template <typename T, typename Describe>
+requires std::is_invocable_r_v<std::string, Describe> T check(Result<T> r, Describe&& describe) {
+  if (!r.ok()) throw Error(describe() + ": " + errno_text(r.error()));
   if constexpr (!std::is_void_v<T>) return std::move(r).value();
 }
 

@@ -187,7 +187,7 @@ void Queue::publish() {
                                {reinterpret_cast<const uint8_t*>(wptr), 8});
   // AQL doorbells carry the index of the last packet written [reference 1.7].
   uint64_t doorbell = kind_ == QueueKind::kAql ? units - 1 : units;
-  check(device_.kmd().write_doorbell(id_, doorbell), "doorbell of " + name());
+  check(device_.kmd().write_doorbell(id_, doorbell), [&] { return "doorbell of " + name(); });
 }
 
 void Queue::destroy() {

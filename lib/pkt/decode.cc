@@ -54,7 +54,7 @@ Match match_by_rule(const PacketTable& table, std::span<const uint32_t> rest, ui
 
 }  // namespace
 
-DecodedPacket decode_one(const PacketTable& table, std::span<const uint32_t> in, size_t offset) {
+PacketView locate(const PacketTable& table, std::span<const uint32_t> in, size_t offset) {
   AMDRR_REQUIRE(offset < in.size(), "decode_one past the end of its input");
   const std::span<const uint32_t> rest = in.subspan(offset);
   const uint32_t h = rest[0];
@@ -72,7 +72,7 @@ DecodedPacket decode_one(const PacketTable& table, std::span<const uint32_t> in,
       break;
   }
 
-  DecodedPacket p;
+  PacketView p;
   p.desc = m.desc;
   p.offset = offset;
   p.declared_dwords = m.size > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(m.size);
@@ -88,8 +88,14 @@ DecodedPacket decode_one(const PacketTable& table, std::span<const uint32_t> in,
   } else {
     p.status = DecodeStatus::kOk;
   }
-  if (m.desc != nullptr) {
-    const auto& fields = m.desc->fields;
+  return p;
+}
+
+DecodedPacket decode_one(const PacketTable& table, std::span<const uint32_t> in, size_t offset) {
+  DecodedPacket p;
+  static_cast<PacketView&>(p) = locate(table, in, offset);
+  if (p.desc != nullptr) {
+    const auto& fields = p.desc->fields;
     for (size_t i = 0; i < fields.size() && i < kMaxFields; ++i) {
       if (fields[i].dword < p.dwords.size()) {
         p.values[i] = fields[i].extract(p.dwords[fields[i].dword]);
@@ -112,15 +118,27 @@ std::vector<DecodedPacket> decode_all(const PacketTable& table, std::span<const 
   return out;
 }
 
-int DecodedPacket::index_of(FieldId id) const {
+int PacketView::index_of(FieldId id) const {
   AMDRR_REQUIRE(desc != nullptr, "field read from an unknown packet");
   const std::string_view name = id.field().name;
-  if (id.index < desc->fields.size() && desc->fields[id.index].name == name) return id.index;
+  if (id.index < desc->fields.size()) {
+    // Siblings built from one field list share the name's characters: a
+    // pointer compare settles the common case without comparing strings.
+    const std::string_view here = desc->fields[id.index].name;
+    if ((here.data() == name.data() && here.size() == name.size()) || here == name) {
+      return id.index;
+    }
+  }
   for (size_t i = 0; i < desc->fields.size(); ++i) {
     if (desc->fields[i].name == name) return static_cast<int>(i);
   }
   AMDRR_REQUIRE(false, "field does not belong to this packet");
   return 0;
+}
+
+uint32_t PacketView::read(FieldId id) const {
+  const Field& f = desc == id.desc ? id.field() : desc->fields[index_of(id)];
+  return f.dword < dwords.size() ? f.extract(dwords[f.dword]) : 0;
 }
 
 uint32_t DecodedPacket::get(FieldId id) const {
@@ -135,7 +153,7 @@ bool DecodedPacket::has(FieldId id) const {
   return (present >> index_of(id)) & 1;
 }
 
-std::span<const uint32_t> DecodedPacket::payload() const {
+std::span<const uint32_t> PacketView::payload() const {
   if (desc == nullptr || desc->payload.empty()) return {};
   const uint32_t start = payload_start(*desc);
   return start >= dwords.size() ? std::span<const uint32_t>{} : dwords.subspan(start);

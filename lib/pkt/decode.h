@@ -21,31 +21,49 @@ enum class DecodeStatus : uint8_t {
   kBadSize,    // the declared size is outside the entry's bounds (fields decoded)
 };
 
-struct DecodedPacket {
+/// A packet located and identified, its fields read only when asked: for
+/// callers that need two or three fields of every packet (capture reads a
+/// destination per doorbell). decode_one() is this plus every field.
+struct PacketView {
   const PacketDesc* desc = nullptr;  // null when unknown
   DecodeStatus status = DecodeStatus::kUnknown;
-  size_t offset = 0;                          // dword offset of the packet in the input
-  uint32_t declared_dwords = 0;               // size the packet claims (may exceed dwords)
-  std::span<const uint32_t> dwords;           // always inside the input
-  std::array<uint32_t, kMaxFields> values{};  // per desc->fields; 0 when absent
-  uint64_t present = 0;                       // bit i: field i lies inside `dwords`
+  size_t offset = 0;                 // dword offset of the packet in the input
+  uint32_t declared_dwords = 0;      // size the packet claims (may exceed dwords)
+  std::span<const uint32_t> dwords;  // always inside the input
 
   Kind kind() const { return desc ? desc->kind : Kind::kUnknown; }
   bool ok() const { return status == DecodeStatus::kOk; }
   /// Offset just past this packet: where the engine continues.
   size_t next_offset() const { return offset + (dwords.empty() ? 1 : dwords.size()); }
 
+  /// Field value by compile-time id, read from `dwords`; 0 when the field
+  /// is absent (truncated). Accepts ids of a sibling entry (same kind, other
+  /// family) by name.
+  uint32_t read(FieldId id) const;
+  uint64_t read64(FieldId lo, FieldId hi) const {
+    return uint64_t{read(lo)} | (uint64_t{read(hi)} << 32);
+  }
+  /// Trailing variable dwords (SET_SH_REG values, WRITE_DATA data, ...).
+  std::span<const uint32_t> payload() const;
+
+ protected:
+  int index_of(FieldId id) const;
+};
+
+struct DecodedPacket : PacketView {
+  std::array<uint32_t, kMaxFields> values{};  // per desc->fields; 0 when absent
+  uint64_t present = 0;                       // bit i: field i lies inside `dwords`
+
   /// Field value by compile-time id; 0 when the field is absent (truncated).
   /// Accepts ids of a sibling entry (same kind, other family) by name.
   uint32_t get(FieldId id) const;
   uint64_t get64(FieldId lo, FieldId hi) const;
   bool has(FieldId id) const;
-  /// Trailing variable dwords (SET_SH_REG values, WRITE_DATA data, ...).
-  std::span<const uint32_t> payload() const;
-
- private:
-  int index_of(FieldId id) const;
 };
+
+/// Locates and identifies the packet starting at `in[offset]` (offset <
+/// in.size()) without reading its fields.
+PacketView locate(const PacketTable& table, std::span<const uint32_t> in, size_t offset);
 
 /// Decodes the packet starting at `in[offset]` (offset < in.size()).
 DecodedPacket decode_one(const PacketTable& table, std::span<const uint32_t> in, size_t offset);

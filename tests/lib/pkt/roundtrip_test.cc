@@ -44,9 +44,14 @@ TEST(PktRoundTrip, EveryEntryOfEveryFamily) {
         ASSERT_EQ(p.desc, d);
         EXPECT_EQ(p.dwords.size(), total);
         EXPECT_EQ(p.declared_dwords, total);
+        // locate() reads the same values field by field, without decoding all.
+        const PacketView v = locate(*table, out, 0);
+        ASSERT_EQ(v.desc, d);
+        EXPECT_EQ(v.dwords.size(), total);
         for (size_t i = 0; i < d->fields.size(); ++i) {
           EXPECT_EQ(p.values[i], want[i]) << d->fields[i].name;
           EXPECT_EQ((p.present >> i) & 1, d->fields[i].dword < total ? 1u : 0u);
+          EXPECT_EQ(v.read(FieldId{d, static_cast<uint8_t>(i)}), want[i]) << d->fields[i].name;
         }
         EXPECT_TRUE(std::equal(p.payload().begin(), p.payload().end(), e.payload().begin(),
                                e.payload().end()));
