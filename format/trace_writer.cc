@@ -54,10 +54,7 @@ std::unique_ptr<TraceWriter> TraceWriter::create(const std::string& path, const 
 }
 
 TraceWriter::TraceWriter(int fd, const WriterOptions& options)
-    : fd_(fd),
-      frame_bytes_(options.frame_bytes),
-      start_(std::chrono::steady_clock::now()),
-      writer_id_(next_writer_id.fetch_add(1)) {
+    : fd_(fd), frame_bytes_(options.frame_bytes), writer_id_(next_writer_id.fetch_add(1)) {
   PipelineOptions pipeline;
   pipeline.slots = options.slots;
   pipeline.zstd_level = options.zstd_level;
@@ -91,16 +88,14 @@ uint64_t TraceWriter::finish_bytes(size_t bytes) {
 }
 
 TraceWriter::Stamp TraceWriter::stamp_values() {
-  auto now = std::chrono::steady_clock::now();
+  const uint64_t now = clock_.now_ns();
   if (cached_writer != writer_id_) {
     auto [it, inserted] =
         threads_.try_emplace(std::this_thread::get_id(), static_cast<uint32_t>(threads_.size()));
     cached_writer = writer_id_;
     cached_thread = it->second;
   }
-  return {static_cast<uint64_t>(
-              std::chrono::duration_cast<std::chrono::nanoseconds>(now - start_).count()),
-          cached_thread};
+  return {now, cached_thread};
 }
 
 void TraceWriter::stamp(schema::Record::Builder record) {

@@ -19,6 +19,7 @@
 #include "format/hash.h"
 #include "format/slot_message_builder.h"
 #include "format/trace.capnp.h"
+#include "format/trace_clock.h"
 
 namespace amdrr::format {
 
@@ -125,11 +126,11 @@ class TraceWriter {
   int fd_;
   size_t frame_bytes_;
   std::unique_ptr<FramePipeline> pipeline_;
-  std::chrono::steady_clock::time_point start_;
   bool closed_ = false;
   std::string close_error_;
 
   mutable std::mutex mutex_;  // guards everything below
+  TraceClock clock_;          // records' times
   uint64_t records_ = 0;
   uint64_t last_record_offset_ = 0;  // offset of the last record in its frame
   uint64_t last_sealed_ = UINT64_MAX;

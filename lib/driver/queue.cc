@@ -1,7 +1,9 @@
 #include "lib/driver/queue.h"
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
+#include <optional>
 
 #include "lib/driver/device.h"
 #include "lib/driver/error.h"
@@ -138,14 +140,16 @@ void Queue::write_ring(std::span<const uint8_t> bytes) {
                 "'s " + std::to_string(size) + "-byte ring: submit smaller batches");
   }
   kmd::Kmd& k = device_.kmd();
-  auto deadline = std::chrono::steady_clock::now() + options_.full_timeout;
   // The read pointer may be published wrapped or not: positions are compared
   // modulo the ring, and the ring is never filled completely, so "empty" and
-  // "full" cannot be confused.
+  // "full" cannot be confused. The clock is read only once the ring is full.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
   for (;;) {
     uint64_t used = (put_bytes_ - read_bytes()) & (size - 1);
     if (used + bytes.size() < size) break;
-    if (std::chrono::steady_clock::now() > deadline) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!deadline) deadline = now + options_.full_timeout;
+    if (now > *deadline) {
       throw Error(report_full(
           control_.va() + kReadPointerOffset, read_bytes() / pointer_unit(kind_),
           name() + " is full and its read pointer has not moved for " +
