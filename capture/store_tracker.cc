@@ -13,6 +13,15 @@ namespace {
 constexpr uint8_t kClean = 0;  // write-protected, snapshot stale
 constexpr uint8_t kDirty = 1;  // writable, snapshot taken at the fault
 constexpr uint8_t kExcluded = 2;
+// Writable, and about to be written whole by the driver, which records those
+// bytes itself: no snapshot, and the flush re-protects it without comparing
+// (a 1 GiB upload saves a copy and a compare of every byte). A store by
+// another thread racing the driver's write to the same page is not seen.
+constexpr uint8_t kDriverWhole = 3;
+
+bool is_dirty(uint8_t state) {
+  return state == kDirty || state == kDriverWhole;
+}
 
 }  // namespace
 
@@ -183,12 +192,14 @@ void StoreTracker::prepare_driver_write(uint64_t addr, uint64_t size) {
     const uint64_t first = p;
     for (; p < stop; p += page_size_) {
       const uint64_t page = (p - start) / page_size_;
+      const bool whole = p >= addr && p + page_size_ <= end;
       uint8_t expected = kClean;
-      if (!r->state[page].compare_exchange_strong(expected, kDirty, std::memory_order_acq_rel)) {
+      if (!r->state[page].compare_exchange_strong(expected, whole ? kDriverWhole : kDirty,
+                                                  std::memory_order_acq_rel)) {
         continue;  // already writable
       }
-      // A page the write covers whole gets its snapshot from absorb().
-      if (p < addr || p + page_size_ > end) {
+      // The driver's bytes complete a partly covered page's snapshot (absorb()).
+      if (!whole) {
         std::memcpy(r->shadow + page * page_size_, reinterpret_cast<const void*>(p), page_size_);
       }
       push_dirty(index, page);
@@ -202,6 +213,10 @@ void StoreTracker::record_page(format::TraceWriter& writer, uint32_t region, uin
   Region& r = regions_[region];
   const uint64_t start = r.start.load(std::memory_order_relaxed);
   const uint8_t* p = reinterpret_cast<const uint8_t*>(start + uint64_t{page} * page_size_);
+  if (r.state[page].load(std::memory_order_acquire) == kDriverWhole) {
+    r.state[page].store(kClean, std::memory_order_release);
+    return;
+  }
   // Unchanged (the common case after a driver write): while the page is
   // still dirty, and protected, neither it nor its snapshot can change.
   if (std::memcmp(p, r.shadow + uint64_t{page} * page_size_, page_size_) == 0) {
@@ -274,7 +289,7 @@ void StoreTracker::flush_by_scan(format::TraceWriter& writer) {
     Region& r = regions_[i];
     uint64_t size = r.size.load(std::memory_order_acquire);
     for (uint64_t page = 0; page < size / page_size_; ++page) {
-      if (r.state[page].load(std::memory_order_acquire) == kDirty) {
+      if (is_dirty(r.state[page].load(std::memory_order_acquire))) {
         pages.emplace_back(static_cast<uint32_t>(i), static_cast<uint32_t>(page));
       }
     }
@@ -298,7 +313,7 @@ void StoreTracker::flush(format::TraceWriter& writer) {
     head_.store(head, std::memory_order_release);
     Region& r = regions_[region];
     if (r.size.load(std::memory_order_acquire) != 0 &&
-        r.state[page].load(std::memory_order_acquire) == kDirty) {
+        is_dirty(r.state[page].load(std::memory_order_acquire))) {
       pages.emplace_back(region, page);
     }
   }

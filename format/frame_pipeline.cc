@@ -107,8 +107,13 @@ void FramePipeline::worker_main() {
     }
     Slot& slot = slots_[seq % slots_.size()];
     size_t size = slot.size.load(std::memory_order_acquire);
-    size_t out_size = ZSTD_compress2(cctx, out.data(), out.size(), slot.data, size);
-    AMDRR_ASSERT(!ZSTD_isError(out_size), ZSTD_getErrorName(out_size));
+    size_t out_size;
+    if (looks_incompressible(cctx, slot.data, size)) {
+      out_size = encode_raw_frame(out.data(), slot.data, size);
+    } else {
+      out_size = ZSTD_compress2(cctx, out.data(), out.size(), slot.data, size);
+      AMDRR_ASSERT(!ZSTD_isError(out_size), ZSTD_getErrorName(out_size));
+    }
     {
       // Frames go to the file in order. Poll as well as wait: the signal path
       // may advance write_seq_ and cannot notify.

@@ -2,6 +2,8 @@
 // The byte layer of a trace: zstd frames, skippable frames, and the raw-block
 // frame written from a fatal-signal handler. Knows nothing of the schema.
 
+#include <zstd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -23,6 +25,13 @@ inline constexpr char kFooterTag[8] = {'A', 'M', 'D', 'R', 'R', 'F', 'T', '1'};
 /// size and content checksum, using write(2) alone: async-signal-safe, no
 /// allocation. Returns false if a write failed.
 bool write_raw_frame(int fd, const uint8_t* bytes, size_t size) noexcept;
+/// The same frame built at `out` (raw_frame_bytes(size) long); returns its size.
+size_t encode_raw_frame(uint8_t* out, const uint8_t* bytes, size_t size) noexcept;
+size_t raw_frame_bytes(size_t size);
+
+/// Whether `data` would not shrink under `cctx`'s settings, judged from four
+/// samples (frames that would not are stored raw). False for small inputs.
+bool looks_incompressible(ZSTD_CCtx* cctx, const uint8_t* data, size_t size);
 
 /// A skippable frame: magic, little-endian payload size, payload.
 std::vector<uint8_t> make_skippable_frame(uint32_t magic, std::span<const uint8_t> payload);
