@@ -25,17 +25,19 @@ void CompletionTracker::submitted(uint32_t queue_id, std::span<const uint32_t> p
   auto it = queues_.find(queue_id);
   if (it == queues_.end() || it->second.table == nullptr) return;
   Queue& q = it->second;
-  scratch_.clear();
-  packet_targets(*q.table, packets, position, scratch_);
-  q.pending.insert(q.pending.end(), scratch_.begin(), scratch_.end());
-  while (q.pending.size() > kMaxPendingPerQueue) q.pending.pop_front();
+  packet_targets(*q.table, packets, position, q.targets);
+  if (q.size() > kMaxPendingPerQueue) q.head = q.targets.size() - kMaxPendingPerQueue;
+  if (q.head > q.targets.size() / 2) {
+    q.targets.erase(q.targets.begin(), q.targets.begin() + static_cast<std::ptrdiff_t>(q.head));
+    q.head = 0;
+  }
 }
 
-void CompletionTracker::take(Queue& q, size_t n, std::vector<PacketTarget>& out) {
+void CompletionTracker::take(Queue& q, size_t n) {
   for (size_t i = 0; i < n; ++i) {
-    if (q.pending[i].size != 0) out.push_back(q.pending[i]);
+    if (q[i].size != 0) done_.push_back(q[i]);
   }
-  q.pending.erase(q.pending.begin(), q.pending.begin() + static_cast<std::ptrdiff_t>(n));
+  q.head += n;
 }
 
 namespace {
@@ -57,12 +59,11 @@ bool released(const PacketTarget& t, uint64_t va, uint8_t width, uint64_t value)
 
 }  // namespace
 
-std::vector<PacketTarget> CompletionTracker::completed_by_write(uint64_t va, uint8_t width,
-                                                                uint64_t value,
-                                                                const ReadPosition& read_position) {
-  std::vector<PacketTarget> done;
+const std::vector<PacketTarget>& CompletionTracker::completed_by_write(
+    uint64_t va, uint8_t width, uint64_t value, const ReadPosition& read_position) {
+  done_.clear();
   for (auto& [id, q] : queues_) {
-    if (q.pending.empty()) continue;
+    if (q.size() == 0) continue;
     const uint64_t rptr = read_position(id);
     // The releasing packet is one whose write could have produced the value
     // seen and that no other pending packet repeats (same range, same data):
@@ -70,9 +71,9 @@ std::vector<PacketTarget> CompletionTracker::completed_by_write(uint64_t va, uin
     // high half of a timeline), which one ran depends on timing that replay
     // does not reproduce, so such packets release nothing.
     auto repeated = [&](size_t i) {
-      const PacketTarget& t = q.pending[i];
-      for (size_t j = 0; j < q.pending.size(); ++j) {
-        const PacketTarget& o = q.pending[j];
+      const PacketTarget& t = q[i];
+      for (size_t j = 0; j < q.size(); ++j) {
+        const PacketTarget& o = q[j];
         if (j != i && o.va == t.va && o.size == t.size && o.has_data == t.has_data &&
             o.data == t.data) {
           return true;
@@ -81,74 +82,75 @@ std::vector<PacketTarget> CompletionTracker::completed_by_write(uint64_t va, uin
       return false;
     };
     size_t n = 0;
-    for (size_t i = q.pending.size(); i-- > 0;) {
-      const PacketTarget& t = q.pending[i];
+    for (size_t i = q.size(); i-- > 0;) {
+      const PacketTarget& t = q[i];
       if (t.end_position <= rptr && released(t, va, width, value) && !repeated(i)) {
         n = i + 1;
         break;
       }
     }
-    take(q, n, done);
+    take(q, n);
   }
-  return stable(std::move(done));
+  return stable();
 }
 
-std::vector<PacketTarget> CompletionTracker::completed_by_interrupt(
+const std::vector<PacketTarget>& CompletionTracker::completed_by_interrupt(
     const ReadPosition& read_position) {
   // A returned event wait proves that some interrupt fired, not which: with
   // several pending, the ones that ran before the wait returned is timing
   // that replay does not reproduce. Only a lone pending interrupt is known
   // to have run (the CPU wait on the signal that usually follows settles
   // the rest).
+  done_.clear();
   Queue* only_queue = nullptr;
+  uint32_t only_id = 0;
   size_t only_index = 0;
   size_t interrupts = 0;
   for (auto& [id, q] : queues_) {
-    for (size_t i = 0; i < q.pending.size(); ++i) {
-      if (!q.pending[i].interrupt) continue;
+    for (size_t i = 0; i < q.size(); ++i) {
+      if (!q[i].interrupt) continue;
       ++interrupts;
       only_queue = &q;
+      only_id = id;
       only_index = i;
     }
   }
-  std::vector<PacketTarget> done;
-  if (interrupts != 1) return done;
-  for (auto& [id, q] : queues_) {
-    if (&q != only_queue) continue;
-    if (q.pending[only_index].end_position <= read_position(id)) take(q, only_index + 1, done);
+  if (interrupts == 1 && (*only_queue)[only_index].end_position <= read_position(only_id)) {
+    take(*only_queue, only_index + 1);
   }
-  return stable(std::move(done));
+  return stable();
 }
 
-std::vector<PacketTarget> CompletionTracker::stable(std::vector<PacketTarget> done) const {
-  if (done.empty()) return done;
+const std::vector<PacketTarget>& CompletionTracker::stable() {
+  out_.clear();
+  if (done_.empty()) return out_;
   // One observation per range (a signal written by many packets).
-  std::sort(done.begin(), done.end(), [](const PacketTarget& a, const PacketTarget& b) {
+  std::sort(done_.begin(), done_.end(), [](const PacketTarget& a, const PacketTarget& b) {
     return a.va != b.va ? a.va < b.va : a.size < b.size;
   });
-  std::vector<PacketTarget> out;
-  for (const PacketTarget& t : done) {
-    if (!out.empty() && out.back().va == t.va && out.back().size == t.size) {
-      out.back().timestamp |= t.timestamp;
+  for (const PacketTarget& t : done_) {
+    if (!out_.empty() && out_.back().va == t.va && out_.back().size == t.size) {
+      out_.back().timestamp |= t.timestamp;
       continue;
     }
-    out.push_back(t);
+    out_.push_back(t);
   }
   // A range a pending packet may still write is not settled.
-  std::erase_if(out, [&](const PacketTarget& t) {
+  std::erase_if(out_, [&](const PacketTarget& t) {
     for (const auto& [id, q] : queues_) {
-      for (const PacketTarget& p : q.pending) {
+      for (size_t i = 0; i < q.size(); ++i) {
+        const PacketTarget& p = q[i];
         if (p.size != 0 && p.va < t.va + t.size && t.va < p.va + p.size) return true;
       }
     }
     return false;
   });
-  return out;
+  return out_;
 }
 
 size_t CompletionTracker::pending() const {
   size_t n = 0;
-  for (const auto& [id, q] : queues_) n += q.pending.size();
+  for (const auto& [id, q] : queues_) n += q.size();
   return n;
 }
 

@@ -20,7 +20,6 @@
 // Not thread-safe: RecordingKmd calls it under its own lock.
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <span>
@@ -48,25 +47,32 @@ class CompletionTracker {
   using ReadPosition = std::function<uint64_t(uint32_t queue_id)>;
 
   /// A satisfied CPU wait on the `width` bytes at `va` that saw `value`: the
-  /// targets now complete, one per range, in address order.
-  std::vector<PacketTarget> completed_by_write(uint64_t va, uint8_t width, uint64_t value,
-                                               const ReadPosition& read_position);
+  /// targets now complete, one per range, in address order. Valid until the
+  /// next call (the tracker reuses its buffers: one wait per few doorbells).
+  const std::vector<PacketTarget>& completed_by_write(uint64_t va, uint8_t width, uint64_t value,
+                                                      const ReadPosition& read_position);
   /// A returned KFD event wait: the packets up to the last interrupt each
-  /// queue's read pointer has passed.
-  std::vector<PacketTarget> completed_by_interrupt(const ReadPosition& read_position);
+  /// queue's read pointer has passed. Valid until the next call.
+  const std::vector<PacketTarget>& completed_by_interrupt(const ReadPosition& read_position);
 
   size_t pending() const;
 
  private:
+  // A queue's pending targets are `targets[head..]`: completing some moves
+  // `head`, and the vector is compacted once half of it is behind it.
   struct Queue {
     const pkt::PacketTable* table = nullptr;
-    std::deque<PacketTarget> pending;
+    std::vector<PacketTarget> targets;
+    size_t head = 0;
+    size_t size() const { return targets.size() - head; }
+    const PacketTarget& operator[](size_t i) const { return targets[head + i]; }
   };
-  static void take(Queue& q, size_t n, std::vector<PacketTarget>& out);
-  std::vector<PacketTarget> stable(std::vector<PacketTarget> done) const;
+  void take(Queue& q, size_t n);              // the first n pending, into done_
+  const std::vector<PacketTarget>& stable();  // done_, settled, into out_
 
   std::map<uint32_t, Queue> queues_;
-  std::vector<PacketTarget> scratch_;
+  std::vector<PacketTarget> done_;
+  std::vector<PacketTarget> out_;
 };
 
 }  // namespace amdrr::capture
