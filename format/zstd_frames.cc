@@ -94,6 +94,7 @@ size_t raw_frame_bytes(size_t size) {
 size_t encode_raw_frame(uint8_t* out, const uint8_t* bytes, size_t size) noexcept {
   uint8_t* at = out;
   emit_raw_frame(bytes, size, [&at](const uint8_t* p, size_t n) {
+    if (n == 0) return true;  // an empty frame's block: `p` may be null
     std::memcpy(at, p, n);
     at += n;
     return true;
