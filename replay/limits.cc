@@ -54,4 +54,13 @@ std::string limit_message(Limit limit, const std::string& what, uint64_t value,
       .append(limit_flag(limit));
 }
 
+std::chrono::steady_clock::time_point deadline_after(std::chrono::steady_clock::time_point start,
+                                                     uint64_t seconds) {
+  using Clock = std::chrono::steady_clock;
+  const auto left =
+      std::chrono::duration_cast<std::chrono::seconds>(Clock::time_point::max() - start);
+  if (seconds >= uint64_t(left.count())) return Clock::time_point::max();
+  return start + std::chrono::seconds(seconds);
+}
+
 }  // namespace amdrr::replay

@@ -2,6 +2,7 @@
 // The messages of ReplayLimits: which limit a trace went past, by how much,
 // and the `amdrr replay` flag that raises it.
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -26,5 +27,10 @@ const char* limit_flag(Limit limit);
 /// with --flag".
 std::string limit_message(Limit limit, const std::string& what, uint64_t value,
                           const ReplayLimits& limits);
+
+/// `seconds` after `start`, or the clock's last instant when that is past it
+/// (--max-seconds 18446744073709551615 means no limit, not an overflow).
+std::chrono::steady_clock::time_point deadline_after(std::chrono::steady_clock::time_point start,
+                                                     uint64_t seconds);
 
 }  // namespace amdrr::replay

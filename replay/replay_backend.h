@@ -4,6 +4,7 @@
 // stopped and why; drain for --serialize), and how much slower than the
 // recording backend it runs, to scale wait timeouts.
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -31,6 +32,10 @@ class ReplayBackend {
   virtual double slowdown(schema::Backend recorded) const = 0;
   /// True when ALLOC reserves the BO's CPU address range (LinuxKfd does).
   virtual bool reserves_bo_va() const = 0;
+  /// The replay's time limit: work the backend runs itself (the emulator's
+  /// shader interpreter) stops there, so a runaway kernel cannot outlast
+  /// it. Hardware has nothing to stop: its waits time out.
+  virtual void set_deadline(std::chrono::steady_clock::time_point /*deadline*/) {}
 };
 
 /// Makes the backend for a trace; nullptr with a message when it cannot.

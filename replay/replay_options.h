@@ -3,6 +3,7 @@
 // what to verify, and the limits that protect the replayer from a hostile
 // trace. The Replayer's whole input besides the trace and the backend.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -47,6 +48,9 @@ struct ReplayOptions {
   /// with this label on; everything before is replayed without comparing.
   std::string from_label;
   ReplayLimits limits;
+  /// When limits.max_seconds runs out; unset: that long after the replay
+  /// starts. replay_trace sets it to give the backend the same instant.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
   /// The backend reserves a host-visible BO's address itself at ALLOC
   /// (LinuxKfd): the replay hands its reservation of that range over first.
   bool backend_reserves_bo_va = false;

@@ -1,5 +1,6 @@
 #include "replay/replay_trace.h"
 
+#include <chrono>
 #include <cstdlib>
 
 #include "format/trace_reader.h"
@@ -7,6 +8,7 @@
 #include "lib/sim/engines/engine_types.h"
 #include "lib/sim/engines/scheduler.h"
 #include "replay/address_space.h"
+#include "replay/limits.h"
 #include "replay/replayer.h"
 #include "replay/sim_backend.h"
 #include "replay/trace_scan.h"
@@ -112,6 +114,9 @@ ReplayResult replay_trace(const std::string& path, const ReplayTraceOptions& opt
   replay_options.exact_wait_values = header.getBackend() == schema::Backend::SIM &&
                                      !header.getSimThreaded() && backend->engines() != nullptr &&
                                      !backend->engines()->threaded();
+  replay_options.deadline =
+      deadline_after(std::chrono::steady_clock::now(), options.limits.max_seconds);
+  backend->set_deadline(*replay_options.deadline);
   Replayer replayer(*reader, backend->kmd(), space, backend->engines(), std::move(replay_options),
                     scan.records);
   ReplayResult result = replayer.run();

@@ -73,23 +73,34 @@ Replayer::Replayer(format::TraceReader& reader, kmd::Kmd& kmd, AddressSpace& spa
 
 void Replayer::stop(Verdict verdict, std::string message, std::string details) {
   if (result_.verdict != Verdict::kSame) return;
+  if (verdict != Verdict::kCannotReplay && std::chrono::steady_clock::now() >= deadline_) {
+    // Past the time limit the emulator stops running kernels, so a hang or
+    // error now may be only that: the limit is the verdict.
+    verdict = Verdict::kCannotReplay;
+    message = time_limit_message();
+    details.clear();
+  }
   result_.verdict = verdict;
   result_.message = std::move(message);
   result_.details = std::move(details);
 }
 
-bool Replayer::out_of_time() {
+std::string Replayer::time_limit_message() const {
   const auto elapsed = std::chrono::steady_clock::now() - started_;
   const uint64_t seconds =
       uint64_t(std::chrono::duration_cast<std::chrono::seconds>(elapsed).count());
-  if (seconds < options_.limits.max_seconds) return false;
-  stop(Verdict::kCannotReplay,
-       limit_message(Limit::kSeconds, "a replay longer than seconds", seconds, options_.limits));
+  return limit_message(Limit::kSeconds, "a replay longer than seconds", seconds, options_.limits);
+}
+
+bool Replayer::out_of_time() {
+  if (std::chrono::steady_clock::now() < deadline_) return false;
+  stop(Verdict::kCannotReplay, time_limit_message());
   return true;
 }
 
 ReplayResult Replayer::run() {
   started_ = std::chrono::steady_clock::now();
+  deadline_ = options_.deadline.value_or(deadline_after(started_, options_.limits.max_seconds));
   if (!reader_.seek(0)) {
     stop(Verdict::kCannotReplay, "cannot read the header: " + reader_.end_message());
     return result_;
@@ -263,7 +274,16 @@ bool Replayer::wait_for_ring_room(uint32_t queue_id, const kmd::CreateQueueArgs&
 void Replayer::drain() {
   // On hardware there is no scheduler to ask; the recorded waits order the
   // work as they did at capture.
-  if (engines_) engines_->run();
+  // In bounded steps, going on while a step ran its whole budget: a ring
+  // that chains to itself forever is stopped by the time limit. (The
+  // threaded GPU's step ends at its own timeout, as before.)
+  constexpr uint64_t kStepPackets = uint64_t{1} << 20;
+  if (engines_) {
+    for (;;) {
+      const auto step = engines_->run(kStepPackets);
+      if (step.quiescent || step.packets < kStepPackets || out_of_time()) break;
+    }
+  }
   check_stopped_queues();
   if (result_.verdict == Verdict::kSame && gpu_error_) stop(gpu_error_->first, gpu_error_->second);
 }

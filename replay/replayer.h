@@ -78,6 +78,7 @@ class Replayer {
   void check_exceptions(const std::vector<kmd::EventData>& events);
   void check_errno(int32_t recorded, int replayed);
   bool out_of_time();
+  std::string time_limit_message() const;
 
   bool read_bytes(schema::BlobRef::Reader ref, std::vector<uint8_t>* out);
   std::optional<uint32_t> gpu(uint32_t recorded);
@@ -91,6 +92,7 @@ class Replayer {
   ReplayOptions options_;
   ReplayResult result_;
   std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
   std::optional<std::pair<Verdict, std::string>> gpu_error_;  // first fault seen
   size_t stopped_queues_seen_ = 0;
   bool verifying_ = true;  // false before options_.from_label

@@ -64,6 +64,10 @@ SimBackend::~SimBackend() {
   kfd_.reset();
 }
 
+void SimBackend::set_deadline(std::chrono::steady_clock::time_point deadline) {
+  runner_->set_deadline(deadline);
+}
+
 kmd::Kmd& SimBackend::kmd() {
   return *kfd_;
 }

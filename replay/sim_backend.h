@@ -13,8 +13,10 @@
 
 namespace amdrr::sim {
 class SimKfd;
-class DispatchRunner;
 }  // namespace amdrr::sim
+namespace amdrr::sim::isa {
+class IsaDispatchRunner;
+}  // namespace amdrr::sim::isa
 
 namespace amdrr::replay {
 
@@ -36,11 +38,12 @@ class SimBackend final : public ReplayBackend {
   bool built_from_trace() const override { return true; }
   double slowdown(schema::Backend recorded) const override;
   bool reserves_bo_va() const override { return false; }
+  void set_deadline(std::chrono::steady_clock::time_point deadline) override;
 
  private:
   SimBackend() = default;
   std::unique_ptr<sim::SimKfd> kfd_;
-  std::unique_ptr<sim::DispatchRunner> runner_;  // outlives the scheduler
+  std::unique_ptr<sim::isa::IsaDispatchRunner> runner_;  // outlives the scheduler
   std::unique_ptr<sim::EngineScheduler> engines_;
 };
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CI's sanitizer stage, after scripts/test.sh:
-#   asan  the whole suite built with ASan + UBSan (build-asan/);
+#   asan  the whole suite built with ASan + UBSan by clang-19 (build-san/,
+#         scripts/build-sanitized.sh; scripts/fuzz.sh then reuses it);
 #   tsan  the threaded emulator (AMDRR_SIM_MODE=threaded: its scheduler tests
 #         and every sample on it) and the trace writer's background
 #         compressor (FramePipeline, via the format tests) under TSan
@@ -19,20 +20,21 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -
 for stage in "${stages[@]}"; do
   case $stage in
     asan)
-      build=$root/build-asan
-      AMDRR_BUILD_DIR=$build "$root/scripts/build.sh" -DAMDRR_SANITIZE=ON -DAMDRR_BUILD_BENCH=OFF \
-        "${launcher[@]}"
+      build=${AMDRR_SAN_BUILD_DIR:-$root/build-san}
+      "$root/scripts/build-sanitized.sh"
       # kill_torture sends SIGSEGV on purpose, which ASan's own handler
       # reports: it runs in the g++ suite. AMDRR_ASAN_EXCLUDE adds known
       # failures (a regex).
       exclude="^kill_torture\$${AMDRR_ASAN_EXCLUDE:+|$AMDRR_ASAN_EXCLUDE}"
-      (cd "$build" && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$jobs" \
-        --timeout 900 -E "$exclude")
+      (cd "$build" && ASAN_OPTIONS=detect_leaks=1 \
+        ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-19/bin/llvm-symbolizer UBSAN_OPTIONS=print_stacktrace=1 \
+        ctest --output-on-failure -j"$jobs" --timeout 900 -E "$exclude")
       ;;
     tsan)
       build=$root/build-tsan
+      # -O1 without debug info, as the asan build: quicker, reports name functions.
       cmake -S "$root" -B "$build" -G Ninja -DAMDRR_TSAN=ON -DAMDRR_BUILD_BENCH=OFF \
-        "${launcher[@]}" >/dev/null
+        -DCMAKE_BUILD_TYPE=None -DCMAKE_C_FLAGS=-O1 -DCMAKE_CXX_FLAGS=-O1 "${launcher[@]}" >/dev/null
       cmake --build "$build" --target sim_engine_test format_test hello sdma_stress dispatch \
         overlap fault_race fault_hang
       export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (clang-19, ASan + UBSan) into build-fuzz/ and
-# runs each for SECONDS (default 600) on one core, starting from the seed
-# corpora (tests/fuzz/make_corpus.sh, from the normal build in build/).
-# Prints executions, coverage and crashes per target; a crash input is left
-# in build-fuzz/crashes/<target>/ and the script exits 1.
+# Builds the libFuzzer targets (clang-19, ASan + UBSan) in the sanitizer
+# build (build-san/, scripts/build-sanitized.sh: in CI the asan stage has
+# built it already) and runs each for SECONDS (default 600) on one core,
+# starting from the seed corpora (tests/fuzz/make_corpus.sh, from the same
+# build). Prints executions, coverage and crashes per target; a crash input
+# is left in build-san/crashes/<target>/ and the script exits 1.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     e.g. scripts/fuzz.sh 25   (CI)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,19 +12,14 @@ seconds=${1:-600}
 shift || true
 targets=("$@")
 ((${#targets[@]})) || targets=(packets engines shader code_object topology trace_file trace_record)
-build=${AMDRR_BUILD_DIR:-$root/build}
-fuzz_build=${AMDRR_FUZZ_BUILD_DIR:-$root/build-fuzz}
+fuzz_build=${AMDRR_SAN_BUILD_DIR:-$root/build-san}
 
 "$root/scripts/setup.sh"
-"$root/scripts/build.sh"  # the seed corpora come from the normal build
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
-CC=clang-19 CXX=clang++-19 cmake -S "$root" -B "$fuzz_build" -G Ninja -DAMDRR_FUZZ=ON \
-  -DAMDRR_BUILD_TESTS=OFF -DAMDRR_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  "${launcher[@]}" >/dev/null
-cmake --build "$fuzz_build" --target "${targets[@]/#/fuzz_}"
+# The targets, and what the seed corpora are made with.
+AMDRR_SAN_BUILD_DIR=$fuzz_build "$root/scripts/build-sanitized.sh" "${targets[@]/#/fuzz_}" \
+  fuzz_make_seeds hello dispatch write_sample_trace sim_dispatch_kernels
 
-"$root/tests/fuzz/make_corpus.sh" "$build" "$fuzz_build/seeds" >/dev/null
+"$root/tests/fuzz/make_corpus.sh" "$fuzz_build" "$fuzz_build/seeds" >/dev/null
 failed=0
 printf '%-14s %10s %8s %8s %8s %s\n' target execs exec/s cov ft crashes
 for t in "${targets[@]}"; do

@@ -61,6 +61,23 @@ Result<void> SimKfd::init(bool small_bar) {
   auto topo = gpu::read_topology(root_);
   if (!topo) return Errno{topo.error()};
   topology_ = std::move(*topo);
+  // amdgpu_amdkfd_gpuvm_init_mem_limits [S-GPUVM]: system RAM less 1/64,
+  // less AMDGPU_RESERVE_MEM_LIMIT (1.5 GiB; halved instead on a machine of
+  // under 3 GiB); TTM: ttm_tt_pages_limit(), half of system RAM by default
+  // (UNVERIFIED: TTM's default, as we read ttm_tt.c). System RAM is the CPU
+  // nodes' memory banks.
+  uint64_t ram = 0;
+  for (const auto& n : topology_.nodes) {
+    if (!n.is_gpu()) {
+      for (const auto& b : n.mem_banks) ram += b.size_in_bytes();
+    }
+  }
+  constexpr uint64_t kReserveMemLimit = uint64_t{3} << 29;
+  system_mem_limit_ = ram - (ram >> 6);
+  system_mem_limit_ = system_mem_limit_ < 2 * kReserveMemLimit
+                          ? system_mem_limit_ >> 1
+                          : system_mem_limit_ - kReserveMemLimit;
+  ttm_mem_limit_ = ram / 2;
   for (const gpu::Node* node : topology_.gpu_nodes()) {
     auto target = gpu::resolve_target(*node);
     if (!target) return Errno{target.error()};

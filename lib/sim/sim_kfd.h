@@ -117,6 +117,8 @@ class SimKfd final : public kmd::Kmd {
   Result<void> check_queue_buffers(Gpu& gpu, const kmd::CreateQueueArgs& args);
   Result<void> pick_sdma_queue(Gpu& gpu, const kmd::CreateQueueArgs& args, SimQueue& q);
   Result<void> pick_doorbell(Gpu& gpu, SimQueue& q);
+  Result<void> reserve_mem_limit(uint64_t size, uint32_t flags);
+  void unreserve_mem_limit(uint64_t size, uint32_t flags);
   void set_event_locked(Event& ev);
   uint64_t* signal_slots();
 
@@ -125,6 +127,11 @@ class SimKfd final : public kmd::Kmd {
   gpu::Topology topology_;
   std::vector<std::unique_ptr<Gpu>> gpus_;
   bool small_bar_ = false;
+  // KFD's system-memory accounting (kfd_mem_limit): GTT counts against both
+  // totals, userptr against the system one. Global in the kernel; the
+  // emulated machine has one process, so here it is per SimKfd.
+  uint64_t system_mem_limit_ = 0, system_mem_used_ = 0;
+  uint64_t ttm_mem_limit_ = 0, ttm_mem_used_ = 0;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

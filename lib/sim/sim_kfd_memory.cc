@@ -33,14 +33,7 @@ Result<kmd::AllocMemoryResult> SimKfd::alloc_memory_of_gpu(const kmd::AllocMemor
     // amdgpu_amdkfd_reserve_mem_limit: ENOMEM past the VRAM size [S-GPUVM].
     if (size > g->vram_size - g->vram_used) return Errno{ENOMEM};
   } else if (args.flags & af::kGtt) {
-    // UNVERIFIED limit: the system memory KFD may pin (we use the CPU banks).
-    uint64_t system = 0;
-    for (const auto& n : topology_.nodes) {
-      if (!n.is_gpu()) {
-        for (const auto& b : n.mem_banks) system += b.size_in_bytes();
-      }
-    }
-    if (size > system) return Errno{ENOMEM};
+    // Bounded with userptr below, by the system-memory totals.
   } else if (args.flags & af::kUserptr) {
     if (args.mmap_offset & (kPageSize - 1)) return Errno{EINVAL};
     // The pages must exist: msync fails with ENOMEM on unmapped ranges.
@@ -62,9 +55,13 @@ Result<kmd::AllocMemoryResult> SimKfd::alloc_memory_of_gpu(const kmd::AllocMemor
     return Errno{EINVAL};  // no memory kind [S-GPUVM]
   }
 
+  if (auto r = reserve_mem_limit(size, args.flags); !r) return Errno{r.error()};
   if (args.flags & (af::kVram | af::kGtt)) {
     auto mem = HostMemory::create(size);
-    if (!mem) return Errno{ENOMEM};
+    if (!mem) {
+      unreserve_mem_limit(size, args.flags);
+      return Errno{ENOMEM};
+    }
     bo.memory = std::make_shared<HostMemory>(std::move(*mem));
     bo.host = bo.memory->data();
     if (alloc_poison_) std::memset(bo.host, *alloc_poison_, size);
@@ -82,6 +79,37 @@ Result<kmd::AllocMemoryResult> SimKfd::alloc_memory_of_gpu(const kmd::AllocMemor
   return out;
 }
 
+namespace {
+
+// The memory kind alloc_memory_of_gpu gives a BO: VRAM first, then GTT,
+// then userptr.
+bool is_gtt(uint32_t flags) {
+  return (flags & af::kGtt) && !(flags & af::kVram);
+}
+bool is_userptr(uint32_t flags) {
+  return (flags & af::kUserptr) && !(flags & (af::kVram | af::kGtt));
+}
+
+}  // namespace
+
+Result<void> SimKfd::reserve_mem_limit(uint64_t size, uint32_t flags) {
+  // amdgpu_amdkfd_reserve_mem_limit [S-GPUVM]: GTT needs system and TTM
+  // memory, userptr system memory only; past either total, ENOMEM.
+  const uint64_t system = is_gtt(flags) || is_userptr(flags) ? size : 0;
+  const uint64_t ttm = is_gtt(flags) ? size : 0;
+  if (system > system_mem_limit_ - system_mem_used_ || ttm > ttm_mem_limit_ - ttm_mem_used_) {
+    return Errno{ENOMEM};
+  }
+  system_mem_used_ += system;
+  ttm_mem_used_ += ttm;
+  return {};
+}
+
+void SimKfd::unreserve_mem_limit(uint64_t size, uint32_t flags) {
+  if (is_gtt(flags) || is_userptr(flags)) system_mem_used_ -= size;
+  if (is_gtt(flags)) ttm_mem_used_ -= size;
+}
+
 Result<void> SimKfd::free_memory_of_gpu(uint64_t handle) {
   std::lock_guard lock(mu_);
   if (signal_handle_ && handle == signal_handle_) return Errno{EPERM};
@@ -91,6 +119,7 @@ Result<void> SimKfd::free_memory_of_gpu(uint64_t handle) {
   if (!bo) return Errno{EINVAL};
   if (!bo->mapped_on.empty()) return Errno{EBUSY};  // still mapped [S-GPUVM]
   if (bo->flags & af::kVram) g->vram_used -= bo->size;
+  unreserve_mem_limit(bo->size, bo->flags);
   g->bos.erase(kmd::handle_idr(handle));
   return {};
 }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <string_view>
 
 #include "format/trace_writer.h"
 #include "tests/inspect/inspect_fixtures.h"
@@ -94,7 +95,8 @@ TEST(Dump, JsonLinesParseBackOnePerRecord) {
     ASSERT_NO_THROW(codec.decodeRaw(kj::StringPtr(line.c_str()), value)) << line;
     ASSERT_EQ(value.which(), capnp::JsonValue::OBJECT) << line;
     bool has_time = false;
-    for (auto field : value.getObject()) has_time = has_time || field.getName() == "timeNs";
+    for (auto field : value.getObject())
+      has_time = has_time || std::string_view(field.getName().cStr()) == "timeNs";
     EXPECT_TRUE(has_time) << line;
     // Field names follow the schema: the line decodes back into a Record.
     capnp::MallocMessageBuilder typed;

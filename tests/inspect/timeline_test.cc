@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "format/trace_writer.h"
 #include "tests/inspect/inspect_fixtures.h"
@@ -45,7 +46,7 @@ TEST(Timeline, JsonHasASpanPerSubmissionAndValidEvents) {
   ASSERT_EQ(root.which(), capnp::JsonValue::OBJECT);
   uint64_t submissions = 0, waits = 0, named_threads = 0;
   for (auto top : root.getObject()) {
-    if (top.getName() != "traceEvents") continue;
+    if (std::string_view(top.getName().cStr()) != "traceEvents") continue;
     for (auto event : top.getValue().getArray()) {
       ASSERT_EQ(event.which(), capnp::JsonValue::OBJECT);
       std::string ph, name;

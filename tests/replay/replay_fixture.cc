@@ -51,17 +51,20 @@ void InProcessCapture::finish() {
 
 namespace {
 
-// Re-stores the blob `ref` names in `writer` (same content, same reference).
-void restore_blob(format::TraceReader& reader, format::TraceWriter& writer,
-                  schema::BlobRef::Reader ref) {
-  if (ref.getSize() == 0) return;
+// Re-stores the blob `ref` names in `writer`: the same content and
+// reference, or `edit`ed content under the id returned.
+std::optional<format::BlobId> restore_blob(format::TraceReader& reader, format::TraceWriter& writer,
+                                           schema::BlobRef::Reader ref,
+                                           const BytesEdit& edit = {}) {
+  if (ref.getSize() == 0) return std::nullopt;
   format::BlobId id;
   id.hash = {ref.getHash().getLo(), ref.getHash().getHi()};
   id.size = ref.getSize();
   std::vector<uint8_t> bytes;
   std::string error;
-  ASSERT_TRUE(reader.read_blob(id, &bytes, &error)) << error;
-  writer.put_blob(bytes);
+  EXPECT_TRUE(reader.read_blob(id, &bytes, &error)) << error;
+  if (edit) edit(bytes);
+  return writer.put_blob(bytes);
 }
 
 void copy_record(schema::Record::Reader in, schema::Record::Builder out) {
@@ -91,7 +94,8 @@ void copy_record(schema::Record::Reader in, schema::Record::Builder out) {
 
 void copy_trace(const std::string& from, const std::string& to, const RecordEdit& edit,
                 const std::vector<std::vector<uint8_t>>* contents,
-                const std::function<void(schema::Header::Builder)>& header_edit) {
+                const std::function<void(schema::Header::Builder)>& header_edit,
+                const BytesEdit& write_edit) {
   size_t observed = 0;
   std::string error;
   auto reader = format::TraceReader::open(from, &error);
@@ -118,8 +122,9 @@ void copy_trace(const std::string& from, const std::string& to, const RecordEdit
     }
     if (which == schema::Record::DOORBELL)
       restore_blob(*reader, *writer, r.getDoorbell().getPacketsBlob());
+    std::optional<format::BlobId> written;
     if (which == schema::Record::MEM_WRITE)
-      restore_blob(*reader, *writer, r.getMemWrite().getContent());
+      written = restore_blob(*reader, *writer, r.getMemWrite().getContent(), write_edit);
     if (which == schema::Record::OBSERVED)
       restore_blob(*reader, *writer, r.getObserved().getContent());
     if (which == schema::Record::CODE_OBJECT)
@@ -131,6 +136,9 @@ void copy_trace(const std::string& from, const std::string& to, const RecordEdit
     writer->write([&](schema::Record::Builder out) {
       copy_record(r, out);
       if (content) format::TraceWriter::set_blob_ref(out.getObserved().initContent(), *content);
+      if (written && write_edit) {
+        format::TraceWriter::set_blob_ref(out.getMemWrite().initContent(), *written);
+      }
       if (edit) edit(*view, out);
     });
   }

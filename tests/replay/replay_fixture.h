@@ -50,12 +50,17 @@ class InProcessCapture {
 /// Called for each record copied; may change `out` after the copy.
 using RecordEdit = std::function<void(const format::RecordView& in, schema::Record::Builder out)>;
 
+/// Changes the bytes of one CPU write (a memWrite's content).
+using BytesEdit = std::function<void(std::vector<uint8_t>& bytes)>;
+
 /// Copies trace `from` to `to` record by record (blobs re-stored as the
 /// records that use them are written), calling `edit` on each. With
-/// `contents`, the k-th observed record gets the k-th as its content.
+/// `contents`, the k-th observed record gets the k-th as its content; with
+/// `write_edit`, every memWrite's bytes pass through it first.
 void copy_trace(const std::string& from, const std::string& to, const RecordEdit& edit,
                 const std::vector<std::vector<uint8_t>>* contents = nullptr,
-                const std::function<void(schema::Header::Builder)>& header_edit = {});
+                const std::function<void(schema::Header::Builder)>& header_edit = {},
+                const BytesEdit& write_edit = {});
 
 /// A trace with a gfx942 emulated-GPU header (one GPU, id `gpu_id`) and the
 /// records `fill` writes.

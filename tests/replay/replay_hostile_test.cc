@@ -6,6 +6,8 @@
 
 #include <capnp/any.h>
 
+#include <chrono>
+#include <cstring>
 #include <string>
 
 #include "format/kmd_records.h"
@@ -149,6 +151,42 @@ TEST_F(Hostile, ReplayTimeLimit) {
   ReplayTraceOptions options;
   options.limits.max_seconds = 0;
   expect_cannot(replay(capture_sample("hello"), options), "--max-seconds");
+}
+
+// dispatch's kernel with every s_endpgm turned into a branch to itself: its
+// waves never end. The instruction limit (2^34) would take the interpreter
+// hours; the time limit stops the kernel and the replay (exit 125), on the
+// deterministic GPU (the kernel runs inside the replay's CPU wait) and the
+// threaded one (it runs on a queue's thread, which must stop too).
+TEST_F(Hostile, RunawayKernelStopsAtTheTimeLimit) {
+  // SOPP encodings (as llvm-mc-19 gives them): s_endpgm; s_branch -1.
+  constexpr uint32_t kEndPgm = 0xBF810000, kBranchToItself = 0xBF82FFFF;
+  const std::string dispatch = capture_sample("dispatch", "--elements 256");
+  const std::string runaway = path("runaway.amdrr");
+  int patched = 0;
+  testing::copy_trace(dispatch, runaway, {}, nullptr, {}, [&](std::vector<uint8_t>& bytes) {
+    for (size_t at = 0; at + 4 <= bytes.size(); at += 4) {
+      uint32_t word;
+      std::memcpy(&word, &bytes[at], 4);
+      if (word != kEndPgm) continue;
+      std::memcpy(&bytes[at], &kBranchToItself, 4);
+      ++patched;
+    }
+  });
+  ASSERT_GT(patched, 0);
+  for (const char* mode : {"deterministic", "threaded"}) {
+    ReplayTraceOptions options;
+    options.backend = "sim";
+    options.sim_mode = mode;
+    options.timeout_ms = 600000;  // no wait times out first
+    options.limits.max_seconds = 1;
+    const auto start = std::chrono::steady_clock::now();
+    ReplayResult r = replay_trace(runaway, options);
+    const auto took = std::chrono::steady_clock::now() - start;
+    SCOPED_TRACE(mode);
+    expect_cannot(r, "--max-seconds");
+    EXPECT_LT(took, std::chrono::seconds(10));
+  }
 }
 
 TEST_F(Hostile, UnknownRecordKind) {

@@ -245,6 +245,12 @@ bool Runner::run_group(const uint32_t wg[3]) {
           out_.message = "instruction limit reached";
           return false;
         }
+        if (out_.instructions % kDeadlineCheckInterval == 0 &&
+            std::chrono::steady_clock::now() >= s_.deadline) {
+          stop(DispatchOutcome::Kind::kHang, w, &in);
+          out_.message = "wall-clock deadline passed";
+          return false;
+        }
         ctx_.message.clear();
         Step st = sem.fn(w, in, ctx_, sem.aux);
         progressed = true;

@@ -3,6 +3,7 @@
 // the interpreter. DispatchSetup carries what DISPATCH_DIRECT's COMPUTE_*
 // registers, or an AQL kernel dispatch packet plus kernel descriptor, give.
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -13,6 +14,11 @@
 namespace amdrr::sim::isa {
 
 using code::KernelDescriptor;
+
+/// Instructions between two looks at DispatchSetup::deadline (a clock read
+/// costs about as much as a few hundred interpreted instructions, so this is
+/// well under 1% and a few milliseconds apart).
+inline constexpr uint64_t kDeadlineCheckInterval = uint64_t{1} << 16;
 
 struct DispatchSetup {
   Target target = kGfx942;
@@ -44,6 +50,10 @@ struct DispatchSetup {
   uint64_t private_aperture_base = 0x2000000000000ull;
   uint64_t instruction_limit = 1ull
                                << 34;  // per dispatch: a runaway kernel is a hang, not a host hang
+  // Wall clock past which the dispatch stops as a hang, checked every
+  // kDeadlineCheckInterval instructions: at interpreter speed 2^34
+  // instructions take hours, so replay's --max-seconds sets this.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   // PM4 path: user SGPRs given directly (COMPUTE_USER_DATA_*); when
   // user_sgpr_count_override >= 0 these replace the descriptor-derived list.
   int user_sgpr_count_override = -1;
@@ -61,7 +71,7 @@ struct DispatchOutcome {
     kVmFault,             // fault_va
     kIllegalInstruction,  // no instruction has this encoding
     kUnsupported,         // a real instruction the emulator does not implement
-    kHang,                // instruction_limit reached
+    kHang,                // instruction_limit or deadline reached
     kBadDispatch,         // setup the hardware would refuse (message)
   };
   Kind kind = Kind::kCompleted;

@@ -64,6 +64,7 @@ DispatchResult IsaDispatchRunner::run(const KernelDispatch& d, sim::GpuMemory& m
   DispatchSetup s;
   s.target = *target;
   s.instruction_limit = instruction_limit_;
+  s.deadline = deadline_;
   std::optional<DispatchResult> refused;
   if (d.registers) {
     if (empty_register_dispatch(*d.registers)) {

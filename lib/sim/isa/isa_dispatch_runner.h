@@ -12,6 +12,7 @@
 //
 // Called under the scheduler's lock: one dispatch at a time.
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -35,6 +36,9 @@ class IsaDispatchRunner final : public DispatchRunner {
   /// Instructions per dispatch before it counts as a hang (reported as an
   /// error of the dispatch naming the PC).
   void set_instruction_limit(uint64_t limit) { instruction_limit_ = limit; }
+  /// Wall clock past which a running dispatch stops as a hang (replay's
+  /// --max-seconds). Set before the first dispatch.
+  void set_deadline(std::chrono::steady_clock::time_point deadline) { deadline_ = deadline; }
   /// The interpreter's outcome of the last dispatch that ran (tests, stats).
   const DispatchOutcome& last_outcome() const { return last_; }
   /// Instructions executed over all dispatches.
@@ -43,6 +47,7 @@ class IsaDispatchRunner final : public DispatchRunner {
  private:
   const SimKfd& kfd_;
   uint64_t instruction_limit_ = DispatchSetup{}.instruction_limit;
+  std::chrono::steady_clock::time_point deadline_ = DispatchSetup{}.deadline;
   DispatchOutcome last_;
   uint64_t instructions_ = 0;
 };

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <bit>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -56,7 +57,8 @@ class Snippets {
       : target_(target),
         code_(read_snippets(std::string(AMDRR_ISA_GEN_DIR "/snippets_") + cpu + ".enc")) {}
 
-  SnippetRun run(const std::string& name, std::vector<uint32_t> inputs, uint32_t scratch = 0) {
+  SnippetRun run(const std::string& name, std::vector<uint32_t> inputs, uint32_t scratch = 0,
+                 std::chrono::steady_clock::time_point deadline = DispatchSetup{}.deadline) {
     SnippetRun r;
     auto it = code_.find(name);
     if (it == code_.end()) {
@@ -73,6 +75,7 @@ class Snippets {
     s.grid_size[0] = 64;
     s.workgroup_size[0] = 64;
     s.private_segment_size = scratch;
+    s.deadline = deadline;
     s.user_sgpr_count_override = 16;
     s.user_sgprs[0] = static_cast<uint32_t>(kOut);
     s.user_sgprs[1] = static_cast<uint32_t>(kOut >> 32);
@@ -268,6 +271,20 @@ TEST_F(IsaInst, Gfx90aScratchThroughMubuf) {
     EXPECT_EQ(r.scratch[(256 + 3 * 256) / 4 + l], 0x100 + l) << l;
     EXPECT_EQ(r.scratch[(256 + 2 * 256) / 4 + l], 0x1234u) << l;
   }
+}
+
+TEST_F(IsaInst, ARunawayLoopStopsAtTheWallClockDeadline) {
+  // At interpreter speed the instruction limit (2^34) takes hours; the
+  // deadline (replay's --max-seconds) ends the dispatch as a hang instead.
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  SnippetRun r = gfx942_.run("runaway", {}, 0, start + std::chrono::milliseconds(300));
+  const auto took = Clock::now() - start;
+  EXPECT_EQ(r.outcome.kind, DispatchOutcome::Kind::kHang) << r.outcome.describe();
+  EXPECT_NE(r.outcome.message.find("deadline"), std::string::npos) << r.outcome.message;
+  EXPECT_GE(took, std::chrono::milliseconds(300));
+  EXPECT_LT(took, std::chrono::seconds(5));
+  EXPECT_GT(r.outcome.instructions, kDeadlineCheckInterval);
 }
 
 }  // namespace

@@ -169,3 +169,6 @@ sbuffer_load:
   v_lshlrev_b32 v1, 3, v0
   global_store_dwordx2 v1, v[2:3], s[0:1]
   s_endpgm
+// A loop with no exit (s_branch to itself): only a limit ends it.
+runaway:
+  s_branch -1
