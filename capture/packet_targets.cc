@@ -1,7 +1,5 @@
 #include "capture/packet_targets.h"
 
-#include <cstring>
-
 #include "lib/pkt/decode.h"
 #include "lib/pkt/pm4_table.h"
 #include "lib/pkt/sdma_table.h"
@@ -152,15 +150,6 @@ Range range_of(const PacketView& p) {
 }
 
 }  // namespace
-
-void packet_targets(const pkt::PacketTable& table, std::span<const uint8_t> bytes,
-                    uint64_t position, std::vector<PacketTarget>& out) {
-  // The bytes come from a ring copy with no alignment promise.
-  thread_local std::vector<uint32_t> dwords;
-  dwords.resize(bytes.size() / 4);
-  if (!dwords.empty()) std::memcpy(dwords.data(), bytes.data(), dwords.size() * 4);
-  packet_targets(table, std::span<const uint32_t>(dwords), position, out);
-}
 
 void packet_targets(const pkt::PacketTable& table, std::span<const uint32_t> dwords,
                     uint64_t position, std::vector<PacketTarget>& out) {

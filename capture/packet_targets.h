@@ -26,11 +26,8 @@ struct PacketTarget {
   uint64_t end_position = 0;  // unwrapped ring byte position just past the packet
 };
 
-/// Appends the targets of the packets in `bytes` (whole dwords), which start
+/// Appends the targets of the packets in `dwords`, which start
 /// at unwrapped ring byte position `position`.
-void packet_targets(const pkt::PacketTable& table, std::span<const uint8_t> bytes,
-                    uint64_t position, std::vector<PacketTarget>& out);
-/// The same for packets already in dwords.
 void packet_targets(const pkt::PacketTable& table, std::span<const uint32_t> dwords,
                     uint64_t position, std::vector<PacketTarget>& out);
 
