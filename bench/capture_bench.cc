@@ -21,6 +21,8 @@
 //                 for any recorder that stores it
 //
 //   capture_bench [--submissions N] [--upload-mib N] [--only submissions|uploads|mapped]
+//   capture_bench --once plain|captured|unobserved [--submissions N]
+//                 one submissions run, nothing compared (for callgrind)
 
 #include <time.h>
 
@@ -248,17 +250,27 @@ int main(int argc, char** argv) {
   int n = 100000;
   uint64_t upload_mib = 1024;
   std::string only;
+  std::string once;  // one submissions run, for profilers: plain, captured or unobserved
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::strcmp(argv[i], "--submissions") == 0) n = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--upload-mib") == 0)
       upload_mib = std::strtoull(argv[i + 1], nullptr, 10);
     if (std::strcmp(argv[i], "--only") == 0) only = argv[i + 1];
+    if (std::strcmp(argv[i], "--once") == 0) once = argv[i + 1];
   }
   auto wanted = [&](const char* name) { return only.empty() || only == name; };
   const std::string trace = (std::filesystem::temp_directory_path() /
                              ("capture_bench-" + std::to_string(getpid()) + ".amdrr"))
                                 .string();
 
+  if (!once.empty()) {
+    const bool plain = once == "plain";
+    Times t = submissions(plain ? std::string{} : trace, n, once != "unobserved");
+    std::printf("submissions  %d, %s: wall %.3f s, calling thread CPU %.3f s\n", n, once.c_str(),
+                t.wall, t.cpu);
+    std::filesystem::remove(trace);
+    return 0;
+  }
   if (wanted("submissions")) {
     for (bool observe : {true, false}) {
       auto r = best_of(

@@ -83,14 +83,21 @@ std::optional<DoorbellPackets> QueueTracker::take(uint32_t queue_id) {
   }
   out.ring_offset = from & (size - 1);
   out.position = from;
-  scratch_.resize((length + 3) / 4);  // dwords: packets are read as such
-  auto* to = reinterpret_cast<uint8_t*>(scratch_.data());
   const auto* ring = reinterpret_cast<const uint8_t*>(q.ring_va);
-  uint64_t first = std::min(length, size - out.ring_offset);
-  std::memcpy(to, ring + out.ring_offset, first);
-  if (first < length) std::memcpy(to + first, ring, length - first);
-  out.bytes = {to, length};
-  if (length % 4 == 0) out.dwords = {scratch_.data(), length / 4};
+  const uint64_t first = std::min(length, size - out.ring_offset);
+  if (first == length && length % 4 == 0 && out.ring_offset % 4 == 0) {
+    // The usual case: read in place (the ring does not change until the
+    // driver writes past this doorbell, after the caller is done).
+    out.bytes = {ring + out.ring_offset, length};
+    out.dwords = {reinterpret_cast<const uint32_t*>(ring + out.ring_offset), length / 4};
+  } else {
+    scratch_.resize((length + 3) / 4);  // dwords: packets are read as such
+    auto* to = reinterpret_cast<uint8_t*>(scratch_.data());
+    std::memcpy(to, ring + out.ring_offset, first);
+    if (first < length) std::memcpy(to + first, ring, length - first);
+    out.bytes = {to, length};
+    if (length % 4 == 0) out.dwords = {scratch_.data(), length / 4};
+  }
   q.last_position = position;
   return out;
 }

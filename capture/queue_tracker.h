@@ -37,7 +37,9 @@ struct DoorbellPackets {
   uint64_t read_pointer = 0;
   uint64_t ring_offset = 0;          // byte offset in the ring where `bytes` begins
   uint64_t position = 0;             // the same, as an unwrapped byte count
-  std::span<const uint8_t> bytes;    // wrap unrolled; valid until the next take()
+  // Wrap unrolled; in the ring itself when they do not wrap. Valid until
+  // the next take() or the driver's next ring store.
+  std::span<const uint8_t> bytes;
   std::span<const uint32_t> dwords;  // the same, when a whole number of dwords
   bool ring_unreadable = false;
   bool overrun = false;  // more than a ring's worth since the last doorbell

@@ -296,7 +296,8 @@ void AqlQueue::wait_for_slot(uint64_t index) {
 }
 
 void AqlQueue::write_pending() {
-  kmd::Kmd& k = device_.kmd();
+  // Ring stores are not reported (Kmd::note_cpu_write): the doorbell
+  // publishes them.
   const uint64_t slots = ring_packets();
   for (const pkt::aql::Packet& p : packets_) {
     const uint64_t index = write_dispatch_id();
@@ -306,10 +307,8 @@ void AqlQueue::write_pending() {
     // Body first; the header+setup dword last, with a release store, so the
     // packet processor sees a complete packet or an INVALID one.
     std::memcpy(slot + 4, p.data() + 1, kPacketBytes - 4);
-    k.note_cpu_write(ring_.va() + offset + 4, {slot + 4, kPacketBytes - 4});
     std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(slot))
         .store(p[0], std::memory_order_release);
-    k.note_cpu_write(ring_.va() + offset, {slot, 4});
     put_bytes_ += kPacketBytes;
   }
   packets_.clear();

@@ -160,12 +160,10 @@ void Queue::write_ring(std::span<const uint8_t> bytes) {
   uint64_t at = put_bytes_ & (size - 1);
   uint64_t first = std::min<uint64_t>(bytes.size(), size - at);
   uint8_t* base = ring_.data();
+  // Ring stores are not reported (Kmd::note_cpu_write): the doorbell
+  // publishes them.
   std::memcpy(base + at, bytes.data(), first);
-  k.note_cpu_write(ring_.va() + at, bytes.first(first));
-  if (first < bytes.size()) {
-    std::memcpy(base, bytes.data() + first, bytes.size() - first);
-    k.note_cpu_write(ring_.va(), bytes.subspan(first));
-  }
+  if (first < bytes.size()) std::memcpy(base, bytes.data() + first, bytes.size() - first);
   put_bytes_ += bytes.size();
 }
 
@@ -187,8 +185,6 @@ void Queue::publish() {
   uint64_t units = put_bytes_ / pointer_unit(kind_);
   auto* wptr = reinterpret_cast<uint64_t*>(control_.data() + kWritePointerOffset);
   std::atomic_ref<uint64_t>(*wptr).store(units, std::memory_order_release);
-  device_.kmd().note_cpu_write(control_.va() + kWritePointerOffset,
-                               {reinterpret_cast<const uint8_t*>(wptr), 8});
   // AQL doorbells carry the index of the last packet written [reference 1.7].
   uint64_t doorbell = kind_ == QueueKind::kAql ? units - 1 : units;
   check(device_.kmd().write_doorbell(id_, doorbell), [&] { return "doorbell of " + name(); });

@@ -121,9 +121,11 @@ class Kmd {
 
   // --- what the driver tells the seam (no ioctl behind these) ---------------
   /// The driver stored `bytes` at `va` with the CPU into GPU-visible memory
-  /// (a ring, an IB, kernel arguments, a signal value, Buffer::write). Called
-  /// after the store. Backends ignore it; a recorder logs it, so capture
-  /// needs no page tricks for the driver's own writes.
+  /// (an IB, kernel arguments, a signal value, Buffer::write). Called after
+  /// the store. Backends ignore it; a recorder logs it, so capture needs no
+  /// page tricks for the driver's own writes. Not for a queue's ring and
+  /// write pointer: write_doorbell publishes those (a recorder reads the
+  /// packets from the ring there, two or three fewer calls a submission).
   virtual void note_cpu_write(uint64_t va, std::span<const uint8_t> bytes) {
     (void)va;
     (void)bytes;
