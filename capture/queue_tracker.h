@@ -35,8 +35,8 @@ struct DoorbellPackets {
   uint32_t gpu_id = 0;
   uint64_t write_pointer = 0;  // as read from memory, in the queue's units
   uint64_t read_pointer = 0;
-  uint64_t ring_offset = 0;          // byte offset in the ring where `bytes` begins
-  uint64_t position = 0;             // the same, as an unwrapped byte count
+  uint64_t ring_offset = 0;  // byte offset in the ring where `bytes` begins
+  uint64_t position = 0;     // the same, as an unwrapped byte count
   // Wrap unrolled; in the ring itself when they do not wrap. Valid until
   // the next take() or the driver's next ring store.
   std::span<const uint8_t> bytes;

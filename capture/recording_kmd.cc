@@ -9,6 +9,7 @@
 #include "format/doorbell_encoding.h"
 #include "format/hash.h"
 #include "format/kmd_records.h"
+#include "format/small_records.h"
 #include "lib/gpu/gpu_target.h"
 #include "lib/pkt/tables.h"
 
@@ -479,17 +480,18 @@ void RecordingKmd::poll() {
 void RecordingKmd::note_cpu_wait(const kmd::CpuWait& wait) {
   inner_.note_cpu_wait(wait);
   if (!recording() || in_fork_child()) return;
-  writer_.write([&](schema::Record::Builder r) {
-    auto w = r.initWaitResult();
-    w.setKind(schema::WaitKind::CPU_POLL);
-    w.setVa(wait.va);
-    w.setWidth(wait.width);
-    w.setOp(compare_op(wait.op));
-    w.setMask(wait.width >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * wait.width)) - 1);
-    w.setReference(wait.reference);
-    w.setValueSeen(wait.value_seen);
-    w.setDurationNs(wait.duration_ns);
-  });
+  format::CpuPollFields f;
+  f.va = wait.va;
+  f.width = wait.width;
+  f.op = static_cast<uint16_t>(compare_op(wait.op));
+  f.mask = wait.width >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * wait.width)) - 1;
+  f.reference = wait.reference;
+  f.value_seen = wait.value_seen;
+  f.duration_ns = wait.duration_ns;
+  writer_.write_encoded(format::cpu_poll_record_bytes(),
+                        [&](uint8_t* at, uint64_t time_ns, uint32_t thread) {
+                          format::encode_cpu_poll(at, time_ns, thread, f);
+                        });
   {
     std::lock_guard lock(mutex_);
     observe_completed(completions_.completed_by_write(
@@ -547,17 +549,17 @@ void RecordingKmd::write_observed(uint64_t va, std::span<const uint8_t> bytes,
     blob.hash = format::hash128(bytes);
     blob.size = bytes.size();
   }
-  writer_.write([&](schema::Record::Builder r) {
-    auto o = r.initObserved();
-    o.setVa(va);
-    o.setSize(bytes.size());
-    auto h = o.initHash();
-    h.setLo(blob.hash.lo);
-    h.setHi(blob.hash.hi);
-    o.setReason(reason);
-    o.setIsTimestamp(volatile_bytes);
-    if (keep) format::TraceWriter::set_blob_ref(o.initContent(), blob);
-  });
+  format::ObservedFields f;
+  f.va = va;
+  f.size = bytes.size();
+  f.hash = blob.hash;
+  f.reason = static_cast<uint16_t>(reason);
+  f.is_timestamp = volatile_bytes;
+  f.has_content = keep;
+  writer_.write_encoded(format::observed_record_bytes(f.has_content),
+                        [&](uint8_t* at, uint64_t time_ns, uint32_t thread) {
+                          format::encode_observed(at, time_ns, thread, f);
+                        });
 }
 
 void RecordingKmd::note_code_object(uint64_t load_va, std::span<const uint8_t> elf,

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "amdrr_version.h"
+#include "format/small_records.h"
 #include "format/zstd_frames.h"
 #include "lib/base/check.h"
 
@@ -66,6 +67,16 @@ TraceWriter::TraceWriter(int fd, const WriterOptions& options)
 TraceWriter::~TraceWriter() {
   close();
 }
+
+namespace {
+
+// initHash, not getHash twice: each get walks the pointer again.
+void set_hash(schema::Hash128::Builder to, const Hash128& from) {
+  to.setLo(from.lo);
+  to.setHi(from.hi);
+}
+
+}  // namespace
 
 kj::ArrayPtr<capnp::word> TraceWriter::reserve(size_t bytes) {
   size_t used = pipeline_->fill_size();
@@ -174,8 +185,7 @@ BlobId TraceWriter::put_blob(std::span<const uint8_t> bytes) {
     }
     auto write_list = [&](schema::Record::Builder record) {
       auto blob = record.initBlob();
-      blob.getHash().setLo(id.hash.lo);
-      blob.getHash().setHi(id.hash.hi);
+      set_hash(blob.initHash(), id.hash);
       blob.setSize(id.size);
       auto list = blob.initChunks(static_cast<unsigned>(chunks.size()));
       for (size_t i = 0; i < chunks.size(); ++i)
@@ -192,22 +202,19 @@ BlobId TraceWriter::put_blob(std::span<const uint8_t> bytes) {
 }
 
 void TraceWriter::write_blob_record(const Hash128& hash, std::span<const uint8_t> bytes) {
-  SlotMessageBuilder message(reserve(bytes.size() + 256));
-  auto record = message.initRoot<schema::Record>();
-  stamp(record);
-  auto blob = record.initBlob();
-  blob.getHash().setLo(hash.lo);
-  blob.getHash().setHi(hash.hi);
-  blob.setSize(bytes.size());
-  auto data = blob.initData(static_cast<unsigned>(bytes.size()));
-  std::memcpy(data.begin(), bytes.data(), bytes.size());
-  finish(message, &hash);
+  // Laid out by hand (format/small_records): capture writes one per wait.
+  const size_t size = blob_record_bytes(bytes.size());
+  uint8_t* at = reserve_bytes(size);
+  const Stamp s = stamp_values();
+  encode_blob(at, s.time_ns, s.thread, hash, bytes);
+  // Before a possible seal: the blob belongs to this frame's index entry.
+  meta_.blobs.push_back(BlobAt{hash, pipeline_->fill_size()});
+  finish_bytes(size);
   stored_blob_bytes_ += bytes.size();
 }
 
 void TraceWriter::set_blob_ref(schema::BlobRef::Builder ref, const BlobId& id) {
-  ref.getHash().setLo(id.hash.lo);
-  ref.getHash().setHi(id.hash.hi);
+  set_hash(ref.initHash(), id.hash);
   ref.setSize(id.size);
 }
 
@@ -265,8 +272,7 @@ void TraceWriter::write_index() {
   for (size_t i = 0; i < frames.size(); ++i) {
     for (const BlobAt& at : frames[i].meta.blobs) {
       auto b = blobs[n++];
-      b.getHash().setLo(at.hash.lo);
-      b.getHash().setHi(at.hash.hi);
+      set_hash(b.initHash(), at.hash);
       b.setFrame(static_cast<uint32_t>(i));
       b.setOffsetInFrame(at.offset_in_frame);
     }

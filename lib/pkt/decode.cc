@@ -136,11 +136,6 @@ int PacketView::index_of(FieldId id) const {
   return 0;
 }
 
-uint32_t PacketView::read(FieldId id) const {
-  const Field& f = desc == id.desc ? id.field() : desc->fields[index_of(id)];
-  return f.dword < dwords.size() ? f.extract(dwords[f.dword]) : 0;
-}
-
 uint32_t DecodedPacket::get(FieldId id) const {
   return values[index_of(id)];
 }

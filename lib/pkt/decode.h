@@ -39,7 +39,12 @@ struct PacketView {
   /// Field value by compile-time id, read from `dwords`; 0 when the field
   /// is absent (truncated). Accepts ids of a sibling entry (same kind, other
   /// family) by name.
-  uint32_t read(FieldId id) const;
+  uint32_t read(FieldId id) const {
+    // Inline for an id of this very entry (capture reads a few fields of
+    // every submitted packet); a sibling's id goes by name.
+    const Field& f = desc == id.desc ? id.field() : desc->fields[index_of(id)];
+    return f.dword < dwords.size() ? f.extract(dwords[f.dword]) : 0;
+  }
   uint64_t read64(FieldId lo, FieldId hi) const {
     return uint64_t{read(lo)} | (uint64_t{read(hi)} << 32);
   }
