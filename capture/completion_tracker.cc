@@ -25,7 +25,11 @@ void CompletionTracker::submitted(uint32_t queue_id, std::span<const uint32_t> p
   auto it = queues_.find(queue_id);
   if (it == queues_.end() || it->second.table == nullptr) return;
   Queue& q = it->second;
-  packet_targets(*q.table, packets, position, q.targets);
+  // Repeated targets fold onto pending ones (never onto completed ones):
+  // a folded entry is "repeated", so it never releases a wait, as
+  // identical pending packets never do; it covers the same bytes and
+  // completes with the last of its packets.
+  packet_targets(*q.table, packets, position, q.targets, q.head);
   if (q.size() > kMaxPendingPerQueue) q.head = q.targets.size() - kMaxPendingPerQueue;
   if (q.head > q.targets.size() / 2) {
     q.targets.erase(q.targets.begin(), q.targets.begin() + static_cast<std::ptrdiff_t>(q.head));
@@ -72,6 +76,7 @@ const std::vector<PacketTarget>& CompletionTracker::completed_by_write(
     // does not reproduce, so such packets release nothing.
     auto repeated = [&](size_t i) {
       const PacketTarget& t = q[i];
+      if (t.copies > 1) return true;
       for (size_t j = 0; j < q.size(); ++j) {
         const PacketTarget& o = q[j];
         if (j != i && o.va == t.va && o.size == t.size && o.has_data == t.has_data &&

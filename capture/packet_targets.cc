@@ -149,10 +149,16 @@ Range range_of(const PacketView& p) {
   }
 }
 
+bool folds_into(const PacketTarget& last, const Range& r) {
+  return last.va == r.va && last.size == r.size && last.timestamp == r.timestamp &&
+         last.has_data == r.has_data && last.data == r.data && !last.interrupt &&
+         !r.interrupt;  // interrupts are counted one by one
+}
+
 }  // namespace
 
 void packet_targets(const pkt::PacketTable& table, std::span<const uint32_t> dwords,
-                    uint64_t position, std::vector<PacketTarget>& out) {
+                    uint64_t position, std::vector<PacketTarget>& out, size_t first_foldable) {
   for (size_t at = 0; at < dwords.size();) {
     const PacketView p = pkt::locate(table, dwords, at);
     if (p.status == pkt::DecodeStatus::kTruncated) break;
@@ -160,7 +166,13 @@ void packet_targets(const pkt::PacketTable& table, std::span<const uint32_t> dwo
     if (!p.ok()) continue;
     const Range r = range_of(p);
     if (r.size == 0 && !r.interrupt) continue;
-    out.push_back({r.va, r.size, r.timestamp, r.interrupt, r.has_data, r.data, position + at * 4});
+    const uint64_t end = position + at * 4;
+    if (out.size() > first_foldable && folds_into(out.back(), r)) {
+      out.back().copies++;
+      out.back().end_position = end;
+      continue;
+    }
+    out.push_back({r.va, r.size, r.timestamp, r.interrupt, r.has_data, r.data, end});
   }
 }
 

@@ -80,5 +80,49 @@ TEST(CompletionTracker, HostileBytesAndUndecodedQueuesYieldNothing) {
   EXPECT_EQ(c.pending(), 0u);
 }
 
+TEST(CompletionTracker, RepeatedTargetsFoldButNeverReleaseAWait) {
+  CompletionTracker c;
+  c.add_queue(1, &pkt::sdma_table(kSdma));
+  // One buffer filled again and again, over several doorbells, then a fence.
+  uint64_t position = 0;
+  for (int doorbell = 0; doorbell < 4; ++doorbell) {
+    std::vector<uint32_t> s;
+    for (int i = 0; i < 4; ++i) pkt::sdma::constant_fill(s, kSdma, 0x1000, 5, 64);
+    c.submitted(1, bytes_of(s), position);
+    position += s.size() * 4;
+  }
+  EXPECT_EQ(c.pending(), 1u) << "16 fills of one range are one pending entry";
+
+  // The fills write the polled word with the value seen, but sixteen do:
+  // which one the wait saw is timing, so none releases it.
+  EXPECT_TRUE(c.completed_by_write(0x1000, 4, 0x05050505, at(position)).empty());
+
+  std::vector<uint32_t> s;
+  pkt::sdma::fence(s, kSdma, 0x2000, 1);
+  pkt::sdma::constant_fill(s, kSdma, 0x1000, 5, 64);  // after the fence: not folded in
+  c.submitted(1, bytes_of(s), position);
+  EXPECT_EQ(c.pending(), 3u);
+  auto done = c.completed_by_write(0x2000, 4, 1, at(position + s.size() * 4));
+  ASSERT_EQ(done.size(), 1u) << "the filled range is written again by the pending fill";
+  EXPECT_EQ(done[0].va, 0x2000u);
+  EXPECT_EQ(c.pending(), 1u);
+}
+
+TEST(CompletionTracker, FoldedFillsCompleteWithTheFenceAfterThem) {
+  CompletionTracker c;
+  c.add_queue(1, &pkt::sdma_table(kSdma));
+  std::vector<uint32_t> s;
+  for (int i = 0; i < 8; ++i) pkt::sdma::constant_fill(s, kSdma, 0x1000, 5, 64);
+  pkt::sdma::fence(s, kSdma, 0x2000, 1);
+  c.submitted(1, bytes_of(s), 0);
+  EXPECT_EQ(c.pending(), 2u);
+  auto done = c.completed_by_write(0x2000, 4, 1, at(s.size() * 4));
+  ASSERT_EQ(done.size(), 2u);
+  EXPECT_EQ(done[0].va, 0x1000u);
+  EXPECT_EQ(done[0].size, 64u);
+  EXPECT_EQ(done[1].va, 0x2000u);
+  EXPECT_EQ(c.pending(), 0u);
+}
+
 }  // namespace
 }  // namespace amdrr::capture
