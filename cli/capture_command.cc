@@ -35,6 +35,10 @@ CLI::App* add_capture_command(CLI::App& app, CaptureOptions& options) {
       ->capture_default_str();
   cmd->add_option("--flush-ms", options.flush_ms,
                   "flush the trace at least this often (AMDRR_CAPTURE_FLUSH_MS; default 200)");
+  cmd->add_flag("--light", options.light,
+                "the cheapest capture, for timing-sensitive bugs: no observations of what "
+                "submitted packets wrote (replay still checks every wait and observe() range; "
+                "AMDRR_CAPTURE_OBSERVE_PACKETS=0)");
   cmd->add_flag("-q,--quiet", options.quiet, "no summary");
   cmd->add_option("command", options.command, "the program and its arguments (after --)")
       ->required();
@@ -116,6 +120,7 @@ int run_capture(const CaptureOptions& options, std::ostream& out, std::ostream& 
     if (options.flush_ms != 0) {
       setenv("AMDRR_CAPTURE_FLUSH_MS", std::to_string(options.flush_ms).c_str(), 1);
     }
+    if (options.light) setenv("AMDRR_CAPTURE_OBSERVE_PACKETS", "0", 1);
     execvp(argv[0], argv.data());
     std::fprintf(stderr, "amdrr capture: cannot run %s: %s\n", argv[0], std::strerror(errno));
     _exit(127);

@@ -16,6 +16,7 @@ struct CaptureOptions {
   std::string output = "capture.amdrr";
   std::vector<std::string> command;
   unsigned flush_ms = 0;  // 0: the library's default
+  bool light = false;     // no packet observations (AMDRR_CAPTURE_OBSERVE_PACKETS=0)
   bool quiet = false;
 };
 

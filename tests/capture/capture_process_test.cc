@@ -108,6 +108,37 @@ TEST(CaptureProcess, AmdrrCaptureRunsSdmaStressAndSummarises) {
   EXPECT_GE(cpu_waits, 1u);
 }
 
+// --light leaves out what the packets wrote, and nothing else.
+TEST(CaptureProcess, LightCaptureHasNoPacketObservations) {
+  amdrr::testing::TempDir dir;
+  auto packet_observations = [](const testing::Trace& t) {
+    size_t n = 0;
+    for (const auto& rec : t.records) {
+      n += rec.kind == schema::Record::OBSERVED &&
+           rec.reason == schema::ObservedReason::PACKET_TARGET;
+    }
+    return n;
+  };
+  const std::vector<std::string> program = {kBuild + "/samples/sdma_stress", "--max-size", "4K",
+                                            "--iterations", "1"};
+  std::vector<testing::Trace> traces;
+  for (bool light : {false, true}) {
+    const std::string trace = dir.file(light ? "light.amdrr" : "full.amdrr");
+    std::vector<std::string> argv = {kBuild + "/cli/amdrr", "capture", "-q", "-o", trace};
+    if (light) argv.push_back("--light");
+    argv.push_back("--");
+    argv.insert(argv.end(), program.begin(), program.end());
+    Outcome r = run_program(argv, {}, dir.path());
+    ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0) << r.err << r.out;
+    traces.push_back(read_trace(trace));
+  }
+  EXPECT_GT(packet_observations(traces[0]), 0u);
+  EXPECT_EQ(packet_observations(traces[1]), 0u);
+  EXPECT_EQ(traces[1].doorbells, traces[0].doorbells);
+  EXPECT_EQ(traces[1].count(schema::Record::WAIT_RESULT),
+            traces[0].count(schema::Record::WAIT_RESULT));
+}
+
 // The failing samples leave the failure in their traces, so replay can tell
 // a hang (fault_hang) and a VM fault (fault_vm) from a clean run.
 TEST(CaptureProcess, FailingSamplesRecordTheirGpuErrors) {
