@@ -4,36 +4,10 @@
 #include <vector>
 
 namespace amdrr::capture {
-namespace {
-
-std::atomic<uint64_t> next_table_id{1};
-
-// The two ranges this thread hit last, in which table at which sequence: a
-// submission stores into one ring and one write pointer, so most checks end
-// here.
-struct Hit {
-  uint64_t table = 0;
-  uint32_t sequence = 0;
-  uint64_t begin = 0;
-  uint64_t end = 0;
-};
-thread_local Hit last_hits[2];
-
-bool inside(uint64_t va, uint64_t size, uint64_t begin, uint64_t end) {
-  return size <= end - begin && va - begin <= end - begin - size;
-}
-
-}  // namespace
-
-RingRanges::RingRanges() : id_(next_table_id.fetch_add(1, std::memory_order_relaxed)) {}
 
 bool RingRanges::covers(uint64_t va, uint64_t size) const {
   const uint32_t before = sequence_.load(std::memory_order_acquire);
   if (before & 1) return false;
-  // Unchanged since this thread's hit: that range is still there.
-  for (const Hit& h : last_hits) {
-    if (h.table == id_ && h.sequence == before && inside(va, size, h.begin, h.end)) return true;
-  }
   // The last range that begins at or below `va` (sorted by begin).
   uint32_t lo = 0;
   uint32_t hi = count_.load(std::memory_order_relaxed);
@@ -45,15 +19,14 @@ bool RingRanges::covers(uint64_t va, uint64_t size) const {
       hi = mid;
     }
   }
-  if (lo == 0) return false;
-  const uint64_t begin = bounds_[2 * (lo - 1)].load(std::memory_order_relaxed);
-  const uint64_t end = bounds_[2 * (lo - 1) + 1].load(std::memory_order_relaxed);
-  if (!inside(va, size, begin, end)) return false;
+  bool hit = false;
+  if (lo > 0) {
+    const uint64_t begin = bounds_[2 * (lo - 1)].load(std::memory_order_relaxed);
+    const uint64_t end = bounds_[2 * (lo - 1) + 1].load(std::memory_order_relaxed);
+    hit = size <= end - begin && va - begin <= end - begin - size;
+  }
   std::atomic_thread_fence(std::memory_order_acquire);
-  if (sequence_.load(std::memory_order_relaxed) != before) return false;  // raced an update
-  last_hits[1] = last_hits[0];
-  last_hits[0] = {id_, before, begin, end};
-  return true;
+  return hit && sequence_.load(std::memory_order_relaxed) == before;
 }
 
 void RingRanges::assign(std::span<const std::pair<uint64_t, uint64_t>> ranges) {

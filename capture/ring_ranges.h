@@ -20,8 +20,6 @@ class RingRanges {
   /// KFD's queues per process, a ring and a write pointer each.
   static constexpr size_t kMaxRanges = 2 * 1024;
 
-  RingRanges();
-
   /// True if [va, va + size) lies inside the range that begins last at or
   /// below `va` (ranges do not overlap: rings and pointers of distinct
   /// queues). Any thread; false is also the answer while the table is
@@ -32,7 +30,6 @@ class RingRanges {
   void assign(std::span<const std::pair<uint64_t, uint64_t>> ranges);
 
  private:
-  const uint64_t id_;                  // names this table in threads' last-hit caches
   std::atomic<uint32_t> sequence_{0};  // odd while assign() runs
   std::atomic<uint32_t> count_{0};
   std::array<std::atomic<uint64_t>, 2 * kMaxRanges> bounds_{};  // begin, end, ...
