@@ -40,7 +40,6 @@ void QueueTracker::index_ranges() {
     ranges_.emplace_back(q.ring_va, q.ring_va + q.ring_size);
     ranges_.emplace_back(q.wptr_va, q.wptr_va + 8);
   }
-  ring_ranges_.assign(ranges_);
 }
 
 void QueueTracker::update(const kmd::UpdateQueueArgs& args, bool ring_readable) {

@@ -13,7 +13,6 @@
 #include <span>
 #include <vector>
 
-#include "capture/ring_ranges.h"
 #include "lib/kmd/kmd_types.h"
 
 namespace amdrr::capture {
@@ -68,16 +67,13 @@ class QueueTracker {
   /// True if [va, va + size) lies inside a tracked ring or is a tracked write
   /// pointer: doorbell records already carry those bytes.
   bool covers(uint64_t va, uint64_t size) const;
-  /// The same ranges, readable without the caller's lock.
-  const RingRanges& ring_ranges() const { return ring_ranges_; }
 
  private:
   void index_ranges();
 
   std::map<uint32_t, TrackedQueue> queues_;
-  // covers() on every driver ring store: the rings and write pointers, flat.
+  // covers(): the rings and write pointers, flat.
   std::vector<std::pair<uint64_t, uint64_t>> ranges_;  // [begin, end)
-  RingRanges ring_ranges_;
   std::vector<uint32_t> scratch_;  // the bytes of the last take(), reused
 };
 

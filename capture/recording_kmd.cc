@@ -433,11 +433,9 @@ void RecordingKmd::prepare_cpu_write(uint64_t va, uint64_t size) {
 void RecordingKmd::note_cpu_write(uint64_t va, std::span<const uint8_t> bytes) {
   inner_.note_cpu_write(va, bytes);
   if (!recording() || in_fork_child() || bytes.empty()) return;
-  // Ring bytes and write pointers: the Doorbell records carry them, and
-  // their pages are not protected. The doorbell that follows flushes. Two
-  // or three such stores per submission: checked without the lock first.
-  if (queues_.ring_ranges().covers(va, bytes.size())) return;
   std::lock_guard lock(mutex_);
+  // Ring bytes and write pointers (the driver does not report them, but a
+  // program may): the Doorbell records carry them.
   if (queues_.covers(va, bytes.size())) return;
   if (store_tracker_) {
     // The driver's own bytes are not program stores, even where they hit a
