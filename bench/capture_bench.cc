@@ -22,7 +22,8 @@
 //
 //   capture_bench [--submissions N] [--upload-mib N] [--only submissions|uploads|mapped]
 //   capture_bench --once plain|captured|unobserved [--submissions N]
-//                 one submissions run, nothing compared (for callgrind)
+//   capture_bench --once uploads|uploads-plain [--upload-mib N]
+//                 one run, nothing compared (for callgrind)
 
 #include <time.h>
 
@@ -263,6 +264,13 @@ int main(int argc, char** argv) {
                              ("capture_bench-" + std::to_string(getpid()) + ".amdrr"))
                                 .string();
 
+  if (once == "uploads" || once == "uploads-plain") {
+    Times t = uploads(once == "uploads" ? trace : std::string{}, upload_mib << 20, true);
+    std::printf("uploads      %llu MiB, %s: wall %.3f s, calling thread CPU %.3f s\n",
+                static_cast<unsigned long long>(upload_mib), once.c_str(), t.wall, t.cpu);
+    std::filesystem::remove(trace);
+    return 0;
+  }
   if (!once.empty()) {
     const bool plain = once == "plain";
     Times t = submissions(plain ? std::string{} : trace, n, once != "unobserved");
