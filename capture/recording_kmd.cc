@@ -265,7 +265,6 @@ Result<void> RecordingKmd::write_doorbell(uint32_t queue_id, uint64_t value) {
     if (in_fork_child()) note_fork_child_uses_gpu();
     return inner_.write_doorbell(queue_id, value);
   }
-  const uint64_t seq = next_seq_.fetch_add(1, std::memory_order_relaxed);
   {
     std::lock_guard lock(mutex_);
     // Program stores the packets may depend on go first.
@@ -307,6 +306,9 @@ Result<void> RecordingKmd::write_doorbell(uint32_t queue_id, uint64_t value) {
   }
   auto result = inner_.write_doorbell(queue_id, value);
   if (!result.ok()) {
+    // A call number only for a doorbell that fails (the one record it has
+    // with one): no atomic increment per submission.
+    const uint64_t seq = next_seq_.fetch_add(1, std::memory_order_relaxed);
     writer_.write([&](schema::Record::Builder r) {
       format::write_kmd_returned<KmdOp::kWriteDoorbell>(r.initKmdCall(), seq,
                                                         format::WriteDoorbellArgs{queue_id, value},
