@@ -107,9 +107,12 @@ void FramePipeline::worker_main() {
     }
     Slot& slot = slots_[seq % slots_.size()];
     size_t size = slot.size.load(std::memory_order_acquire);
+    // A frame that would not shrink goes out as raw blocks, written
+    // straight from the slot (no copy of the content).
+    const bool raw = looks_incompressible(cctx, slot.data, size);
     size_t out_size;
-    if (looks_incompressible(cctx, slot.data, size)) {
-      out_size = encode_raw_frame(out.data(), slot.data, size);
+    if (raw) {
+      out_size = raw_frame_bytes(size);
     } else {
       out_size = ZSTD_compress2(cctx, out.data(), out.size(), slot.data, size);
       AMDRR_ASSERT(!ZSTD_isError(out_size), ZSTD_getErrorName(out_size));
@@ -124,7 +127,8 @@ void FramePipeline::worker_main() {
     }
     bytes_in_.fetch_add(size, std::memory_order_relaxed);
     bytes_out_.fetch_add(out_size, std::memory_order_relaxed);
-    write_frame(slot, out, out_size);
+    write_frame(slot, raw ? std::span<const uint8_t>{} : std::span(out.data(), out_size),
+                out_size);
     // Re-zero what was used: the next message is built in place on it.
     std::memset(slot.data, 0, size);
     slot.size.store(0, std::memory_order_relaxed);
@@ -139,23 +143,31 @@ void FramePipeline::worker_main() {
   ZSTD_freeCCtx(cctx);
 }
 
-void FramePipeline::write_frame(Slot& slot, const std::vector<uint8_t>& out, size_t out_size) {
-  const uint8_t* p = out.data();
-  size_t left = out_size;
+void FramePipeline::write_frame(Slot& slot, std::span<const uint8_t> compressed,
+                                size_t out_size) {
+  const size_t content = slot.size.load(std::memory_order_relaxed);
+  const bool ok = compressed.empty() ? writev_raw_frame(fd_, slot.data, content)
+                                     : write_all(compressed);
+  if (!ok) {
+    std::lock_guard lock(mutex_);
+    if (error_.empty()) error_ = std::string("cannot write the trace: ") + std::strerror(errno);
+    return;
+  }
+  written_.push_back(FrameWritten{offset_, out_size, content, std::move(slot.meta)});
+  offset_ += out_size;
+}
+
+bool FramePipeline::write_all(std::span<const uint8_t> bytes) {
+  const uint8_t* p = bytes.data();
+  size_t left = bytes.size();
   while (left > 0) {
     ssize_t w = ::write(fd_, p, left);
     if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {
-      std::lock_guard lock(mutex_);
-      if (error_.empty()) error_ = std::string("cannot write the trace: ") + std::strerror(errno);
-      return;
-    }
+    if (w <= 0) return false;
     p += w;
     left -= static_cast<size_t>(w);
   }
-  written_.push_back(FrameWritten{offset_, out_size, slot.size.load(std::memory_order_relaxed),
-                                  std::move(slot.meta)});
-  offset_ += out_size;
+  return true;
 }
 
 std::string FramePipeline::error() const {

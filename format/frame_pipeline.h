@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -99,7 +100,10 @@ class FramePipeline {
 
   Slot& current() { return slots_[fill_seq_ % slots_.size()]; }
   void worker_main();
-  void write_frame(Slot& slot, const std::vector<uint8_t>& out, size_t out_size);
+  /// Writes the slot's frame: `compressed`, or (empty) the slot's content as
+  /// raw blocks; `out_size` is the frame's size either way.
+  void write_frame(Slot& slot, std::span<const uint8_t> compressed, size_t out_size);
+  bool write_all(std::span<const uint8_t> bytes);
 
   int fd_;
   size_t slot_bytes_;

@@ -1,11 +1,14 @@
 #include "format/zstd_frames.h"
 
+#include <limits.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <xxhash.h>
 #define ZSTD_STATIC_LINKING_ONLY  // ZSTD_getFrameHeader
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -100,6 +103,51 @@ size_t encode_raw_frame(uint8_t* out, const uint8_t* bytes, size_t size) noexcep
     return true;
   });
   return static_cast<size_t>(at - out);
+}
+
+bool writev_raw_frame(int fd, const uint8_t* bytes, size_t size) {
+  // Headers (at most 13 bytes each) are copied aside, content is pointed at.
+  struct Piece {
+    const uint8_t* data;  // nullptr: `small` from `offset`
+    size_t offset;
+    size_t size;
+  };
+  std::vector<uint8_t> small;
+  std::vector<Piece> pieces;
+  small.reserve(13 + 3 * (size / kMaxRawBlock + 1) + 4);
+  emit_raw_frame(bytes, size, [&](const uint8_t* p, size_t n) {
+    if (n == 0) return true;
+    if (n <= 16) {
+      pieces.push_back({nullptr, small.size(), n});
+      small.insert(small.end(), p, p + n);
+    } else {
+      pieces.push_back({p, 0, n});
+    }
+    return true;
+  });
+  std::vector<iovec> iov;
+  iov.reserve(pieces.size());
+  for (const Piece& piece : pieces) {
+    const uint8_t* at = piece.data ? piece.data : small.data() + piece.offset;
+    iov.push_back({const_cast<uint8_t*>(at), piece.size});
+  }
+  size_t next = 0;
+  while (next < iov.size()) {
+    const int count = static_cast<int>(std::min<size_t>(iov.size() - next, IOV_MAX));
+    ssize_t w = ::writev(fd, iov.data() + next, count);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    // Skip what was written; a partial write leaves the rest of a piece.
+    auto left = static_cast<size_t>(w);
+    while (next < iov.size() && left >= iov[next].iov_len) left -= iov[next++].iov_len;
+    if (left > 0) {
+      iov[next].iov_base = static_cast<uint8_t*>(iov[next].iov_base) + left;
+      iov[next].iov_len -= left;
+    }
+  }
+  return true;
 }
 
 // Whether a frame's content would not shrink: four 16 KiB samples spread

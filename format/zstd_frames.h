@@ -27,6 +27,10 @@ inline constexpr char kFooterTag[8] = {'A', 'M', 'D', 'R', 'R', 'F', 'T', '1'};
 bool write_raw_frame(int fd, const uint8_t* bytes, size_t size) noexcept;
 /// The same frame built at `out` (raw_frame_bytes(size) long); returns its size.
 size_t encode_raw_frame(uint8_t* out, const uint8_t* bytes, size_t size) noexcept;
+/// The same frame written with gathered writes (writev) straight from
+/// `bytes`: no copy of the content, a few system calls. Not for signal
+/// handlers (it allocates). Returns false if a write failed.
+bool writev_raw_frame(int fd, const uint8_t* bytes, size_t size);
 size_t raw_frame_bytes(size_t size);
 
 /// Whether `data` would not shrink under `cctx`'s settings, judged from four

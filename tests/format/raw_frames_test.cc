@@ -6,6 +6,7 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <tuple>
@@ -73,6 +74,31 @@ TEST(RawFrames, EncodedRawFrameDecodesWithZstd) {
     ASSERT_FALSE(ZSTD_isError(n)) << ZSTD_getErrorName(n);
     ASSERT_EQ(n, size);
     EXPECT_TRUE(std::equal(in.begin(), in.end(), out.begin()));
+  }
+}
+
+// The gathered write (the compressor's, content straight from the slot)
+// writes the very frame the encoder builds.
+TEST(RawFrames, GatheredWriteIsTheEncodedFrame) {
+  testing::TempDir dir;
+  for (size_t size : {size_t{0}, size_t{1}, size_t{16}, size_t{17}, size_t{128 * 1024 - 1},
+                      size_t{128 * 1024}, size_t{128 * 1024 + 5}, size_t{3 << 20}}) {
+    SCOPED_TRACE(size);
+    const auto in = noise(size, size + 3);
+    std::vector<uint8_t> expected(raw_frame_bytes(size));
+    ASSERT_EQ(encode_raw_frame(expected.data(), in.data(), in.size()), expected.size());
+    const std::string path = dir.file("gathered" + std::to_string(size));
+    FILE* f = std::fopen(path.c_str(), "w+b");
+    ASSERT_NE(f, nullptr);
+    ASSERT_TRUE(writev_raw_frame(fileno(f), in.data(), in.size()));
+    std::fclose(f);
+    ASSERT_EQ(std::filesystem::file_size(path), expected.size());
+    std::vector<uint8_t> got(expected.size());
+    f = std::fopen(path.c_str(), "rb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(std::fread(got.data(), 1, got.size(), f), got.size());
+    std::fclose(f);
+    EXPECT_TRUE(got == expected);
   }
 }
 
