@@ -127,8 +127,7 @@ void FramePipeline::worker_main() {
     }
     bytes_in_.fetch_add(size, std::memory_order_relaxed);
     bytes_out_.fetch_add(out_size, std::memory_order_relaxed);
-    write_frame(slot, raw ? std::span<const uint8_t>{} : std::span(out.data(), out_size),
-                out_size);
+    write_frame(slot, raw ? std::span<const uint8_t>{} : std::span(out.data(), out_size), out_size);
     // Re-zero what was used: the next message is built in place on it.
     std::memset(slot.data, 0, size);
     slot.size.store(0, std::memory_order_relaxed);
@@ -143,11 +142,10 @@ void FramePipeline::worker_main() {
   ZSTD_freeCCtx(cctx);
 }
 
-void FramePipeline::write_frame(Slot& slot, std::span<const uint8_t> compressed,
-                                size_t out_size) {
+void FramePipeline::write_frame(Slot& slot, std::span<const uint8_t> compressed, size_t out_size) {
   const size_t content = slot.size.load(std::memory_order_relaxed);
-  const bool ok = compressed.empty() ? writev_raw_frame(fd_, slot.data, content)
-                                     : write_all(compressed);
+  const bool ok =
+      compressed.empty() ? writev_raw_frame(fd_, slot.data, content) : write_all(compressed);
   if (!ok) {
     std::lock_guard lock(mutex_);
     if (error_.empty()) error_ = std::string("cannot write the trace: ") + std::strerror(errno);
