@@ -74,7 +74,7 @@ class QueueTracker {
   std::map<uint32_t, TrackedQueue> queues_;
   // covers(): the rings and write pointers, flat.
   std::vector<std::pair<uint64_t, uint64_t>> ranges_;  // [begin, end)
-  std::vector<uint32_t> scratch_;  // the bytes of the last take(), reused
+  std::vector<uint32_t> scratch_;                      // the bytes of the last take(), reused
 };
 
 }  // namespace amdrr::capture

@@ -9,8 +9,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <tuple>
 #include <memory>
+#include <tuple>
 #include <vector>
 
 #include "format/trace_reader.h"
