@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstring>
@@ -20,6 +21,11 @@ struct sigaction g_previous[kMaxSignal];
 // ends the process: the trace is saved before it runs.
 bool g_previous_ends_process[kMaxSignal];
 std::atomic<bool> g_flushed{false};
+// The process whose trace g_writer writes. A fork child inherits the writer,
+// its unflushed frames and the file offset it shares with the parent: if its
+// crash wrote them, the parent's trace would hold them twice and index its
+// later frames at the wrong offsets.
+std::atomic<pid_t> g_owner{0};
 
 bool is_fault(int sig, const siginfo_t* info) {
   // Raised by the kernel for an access (si_code > 0), not by kill()/raise().
@@ -27,6 +33,7 @@ bool is_fault(int sig, const siginfo_t* info) {
 }
 
 void save_trace() {
+  if (getpid() != g_owner.load(std::memory_order_acquire)) return;  // not this process's trace
   if (!g_flushed.exchange(true)) {
     if (format::TraceWriter* writer = g_writer.load(std::memory_order_acquire)) {
       writer->emergency_flush();
@@ -94,6 +101,7 @@ void install() {
 void set_crash_targets(format::TraceWriter* writer, StoreTracker* tracker) {
   static std::once_flag once;
   if (writer != nullptr) std::call_once(once, install);
+  if (writer != nullptr) g_owner.store(getpid(), std::memory_order_release);
   g_tracker.store(tracker, std::memory_order_release);
   g_writer.store(writer, std::memory_order_release);
 }

@@ -11,6 +11,7 @@
 //    through TraceWriter::emergency_flush() (async-signal-safe), the default
 //    disposition is restored and the signal delivered again, so the process
 //    dies exactly as it would have (core dump, exit status).
+// In a fork child the trace is the parent's: a crash there writes nothing.
 // A handler the program installs after capture started replaces ours; then
 // that signal is neither flushed nor tracked (documented in capture/README.md).
 //

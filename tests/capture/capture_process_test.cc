@@ -207,6 +207,22 @@ TEST(CaptureProcess, ForkedChildIsNotCapturedAndSaysSoOnce) {
   EXPECT_EQ(notices, 1u) << r.err;
 }
 
+TEST(CaptureProcess, CrashingForkChildLeavesTheParentsTraceAlone) {
+  // The child inherits the writer's unflushed frame and the trace's file
+  // offset; if its crash handler wrote that frame, the parent's trace would
+  // hold it twice and index its later frames at the wrong offsets.
+  amdrr::testing::TempDir dir;
+  const std::string trace = dir.file("fork-abort.amdrr");
+  Outcome r = run_program({kVictim, "--submissions", "3", "--end", "fork-abort"},
+                          {"AMDRR_CAPTURE=" + trace}, dir.path());
+  ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0) << r.err;
+  auto t = read_trace(trace);
+  EXPECT_EQ(t.end, format::TraceEnd::kClean);
+  EXPECT_EQ(annotations(t, "parent"), 2u);
+  EXPECT_EQ(annotations(t, "victim"), 1u);
+  EXPECT_EQ(t.doorbells, 3u);
+}
+
 TEST(CaptureProcess, TwoProcessesCaptureAtOnceWithPidInThePath) {
   amdrr::testing::TempDir dir;
   const std::string pattern = dir.file("two-%p.amdrr");
