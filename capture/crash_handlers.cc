@@ -1,12 +1,15 @@
 #include "capture/crash_handlers.h"
 
-#include <dlfcn.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cstring>
 #include <mutex>
+
+// The sanitizer runtimes' hook (sanitizer/common_interface_defs.h), called
+// right before they end the process, after their report. Weak: null in a
+// program built without sanitizers.
+extern "C" __attribute__((weak)) void __sanitizer_set_death_callback(void (*callback)(void));
 
 namespace amdrr::capture {
 namespace {
@@ -17,9 +20,6 @@ constexpr int kMaxSignal = 65;
 std::atomic<format::TraceWriter*> g_writer{nullptr};
 std::atomic<StoreTracker*> g_tracker{nullptr};
 struct sigaction g_previous[kMaxSignal];
-// The previous handler is a sanitizer's (ASan, UBSan...), which reports and
-// ends the process: the trace is saved before it runs.
-bool g_previous_ends_process[kMaxSignal];
 std::atomic<bool> g_flushed{false};
 // The process whose trace g_writer writes. A fork child inherits the writer,
 // its unflushed frames and the file offset it shares with the parent: if its
@@ -41,29 +41,12 @@ void save_trace() {
   }
 }
 
-// Whether `action`'s handler lives in a sanitizer runtime. Not signal-safe
-// (dladdr): asked once, when the handlers are installed.
-bool is_sanitizer_handler(const struct sigaction& action) {
-  void* fn = (action.sa_flags & SA_SIGINFO) != 0 ? reinterpret_cast<void*>(action.sa_sigaction)
-                                                 : reinterpret_cast<void*>(action.sa_handler);
-  if (action.sa_handler == SIG_DFL || action.sa_handler == SIG_IGN || fn == nullptr) return false;
-  Dl_info where = {};
-  if (dladdr(fn, &where) == 0) return false;
-  auto contains = [](const char* text, const char* part) {
-    return text != nullptr && std::strstr(text, part) != nullptr;
-  };
-  return contains(where.dli_fname, "libasan") || contains(where.dli_fname, "libubsan") ||
-         contains(where.dli_fname, "clang_rt.") || contains(where.dli_sname, "__sanitizer") ||
-         contains(where.dli_sname, "__asan");
-}
-
 void handler(int sig, siginfo_t* info, void* context) {
   if (sig == SIGSEGV && info != nullptr && info->si_code > 0) {
     StoreTracker* tracker = g_tracker.load(std::memory_order_acquire);
     if (tracker != nullptr && tracker->on_fault(info->si_addr)) return;
   }
   const struct sigaction& previous = g_previous[sig];
-  if (g_previous_ends_process[sig]) save_trace();
   if ((previous.sa_flags & SA_SIGINFO) != 0 && previous.sa_sigaction != nullptr) {
     previous.sa_sigaction(sig, info, context);
     return;
@@ -90,10 +73,10 @@ void install() {
   action.sa_sigaction = handler;
   action.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
   sigemptyset(&action.sa_mask);
-  for (int sig : kSignals) {
-    sigaction(sig, &action, &g_previous[sig]);
-    g_previous_ends_process[sig] = is_sanitizer_handler(g_previous[sig]);
-  }
+  for (int sig : kSignals) sigaction(sig, &action, &g_previous[sig]);
+  // A sanitizer's own SIGSEGV handler, which ours chains to, reports and
+  // ends the process, as do its other reports: the trace is saved on the way.
+  if (__sanitizer_set_death_callback != nullptr) __sanitizer_set_death_callback(save_trace);
 }
 
 }  // namespace
