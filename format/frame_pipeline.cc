@@ -174,6 +174,11 @@ bool FramePipeline::emergency_flush() noexcept {
            monotonic_ns() < deadline) {
       sched_yield();
     }
+    // Still compressing: its worker is stalled, or is the thread this runs
+    // on. Stop: frames written after it would leave a hole in the trace
+    // (its worker then waits for a turn that never comes), where stopping
+    // leaves a trace cut short.
+    if (slot.state.load(std::memory_order_acquire) == kCompressing) return false;
     for (int from : {kSealed, kFilling}) {
       int expected = from;
       if (slot.state.compare_exchange_strong(expected, kEmergency)) {
