@@ -1,11 +1,15 @@
 #include "capture/crash_handlers.h"
 
-#include <dlfcn.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
-#include <cstring>
 #include <mutex>
+
+// The sanitizer runtimes' hook (sanitizer/common_interface_defs.h), called
+// right before they end the process, after their report. Weak: null in a
+// program built without sanitizers.
+extern "C" __attribute__((weak)) void __sanitizer_set_death_callback(void (*callback)(void));
 
 namespace amdrr::capture {
 namespace {
@@ -16,10 +20,12 @@ constexpr int kMaxSignal = 65;
 std::atomic<format::TraceWriter*> g_writer{nullptr};
 std::atomic<StoreTracker*> g_tracker{nullptr};
 struct sigaction g_previous[kMaxSignal];
-// The previous handler is a sanitizer's (ASan, UBSan...), which reports and
-// ends the process: the trace is saved before it runs.
-bool g_previous_ends_process[kMaxSignal];
 std::atomic<bool> g_flushed{false};
+// The process whose trace g_writer writes. A fork child inherits the writer,
+// its unflushed frames and the file offset it shares with the parent: if its
+// crash wrote them, the parent's trace would hold them twice and index its
+// later frames at the wrong offsets.
+std::atomic<pid_t> g_owner{0};
 
 bool is_fault(int sig, const siginfo_t* info) {
   // Raised by the kernel for an access (si_code > 0), not by kill()/raise().
@@ -27,27 +33,12 @@ bool is_fault(int sig, const siginfo_t* info) {
 }
 
 void save_trace() {
+  if (getpid() != g_owner.load(std::memory_order_acquire)) return;  // not this process's trace
   if (!g_flushed.exchange(true)) {
     if (format::TraceWriter* writer = g_writer.load(std::memory_order_acquire)) {
       writer->emergency_flush();
     }
   }
-}
-
-// Whether `action`'s handler lives in a sanitizer runtime. Not signal-safe
-// (dladdr): asked once, when the handlers are installed.
-bool is_sanitizer_handler(const struct sigaction& action) {
-  void* fn = (action.sa_flags & SA_SIGINFO) != 0 ? reinterpret_cast<void*>(action.sa_sigaction)
-                                                 : reinterpret_cast<void*>(action.sa_handler);
-  if (action.sa_handler == SIG_DFL || action.sa_handler == SIG_IGN || fn == nullptr) return false;
-  Dl_info where = {};
-  if (dladdr(fn, &where) == 0) return false;
-  auto contains = [](const char* text, const char* part) {
-    return text != nullptr && std::strstr(text, part) != nullptr;
-  };
-  return contains(where.dli_fname, "libasan") || contains(where.dli_fname, "libubsan") ||
-         contains(where.dli_fname, "clang_rt.") || contains(where.dli_sname, "__sanitizer") ||
-         contains(where.dli_sname, "__asan");
 }
 
 void handler(int sig, siginfo_t* info, void* context) {
@@ -56,7 +47,6 @@ void handler(int sig, siginfo_t* info, void* context) {
     if (tracker != nullptr && tracker->on_fault(info->si_addr)) return;
   }
   const struct sigaction& previous = g_previous[sig];
-  if (g_previous_ends_process[sig]) save_trace();
   if ((previous.sa_flags & SA_SIGINFO) != 0 && previous.sa_sigaction != nullptr) {
     previous.sa_sigaction(sig, info, context);
     return;
@@ -83,10 +73,10 @@ void install() {
   action.sa_sigaction = handler;
   action.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
   sigemptyset(&action.sa_mask);
-  for (int sig : kSignals) {
-    sigaction(sig, &action, &g_previous[sig]);
-    g_previous_ends_process[sig] = is_sanitizer_handler(g_previous[sig]);
-  }
+  for (int sig : kSignals) sigaction(sig, &action, &g_previous[sig]);
+  // A sanitizer's own SIGSEGV handler, which ours chains to, reports and
+  // ends the process, as do its other reports: the trace is saved on the way.
+  if (__sanitizer_set_death_callback != nullptr) __sanitizer_set_death_callback(save_trace);
 }
 
 }  // namespace
@@ -94,6 +84,7 @@ void install() {
 void set_crash_targets(format::TraceWriter* writer, StoreTracker* tracker) {
   static std::once_flag once;
   if (writer != nullptr) std::call_once(once, install);
+  if (writer != nullptr) g_owner.store(getpid(), std::memory_order_release);
   g_tracker.store(tracker, std::memory_order_release);
   g_writer.store(writer, std::memory_order_release);
 }

@@ -11,6 +11,11 @@
 //    through TraceWriter::emergency_flush() (async-signal-safe), the default
 //    disposition is restored and the signal delivered again, so the process
 //    dies exactly as it would have (core dump, exit status).
+// A sanitizer runtime (its SIGSEGV handler, its memory-error and UBSan
+// reports) ends the process through its death callback, which writes the
+// pending frames the same way (__sanitizer_set_death_callback: a program
+// that sets its own replaces it, or loses it if it set it before capture).
+// In a fork child the trace is the parent's: a crash there writes nothing.
 // A handler the program installs after capture started replaces ours; then
 // that signal is neither flushed nor tracked (documented in capture/README.md).
 //

@@ -52,11 +52,16 @@ uint64_t FramePipeline::seal(FrameMeta meta) {
   uint64_t seq = fill_seq_.load(std::memory_order_relaxed);
   Slot& slot = current();
   slot.meta = std::move(meta);
+  bool sealed;
   {
     std::lock_guard lock(mutex_);
-    slot.state.store(kSealed, std::memory_order_release);
+    // A fatal-signal handler may have taken the slot (kEmergency) and be
+    // writing it: then it is the handler's alone, or a worker would write it
+    // a second time and zero it under the handler's write.
+    int expected = kFilling;
+    sealed = slot.state.compare_exchange_strong(expected, kSealed, std::memory_order_acq_rel);
   }
-  sealed_cv_.notify_all();
+  if (sealed) sealed_cv_.notify_all();
 
   Slot& next = slots_[(seq + 1) % slots_.size()];
   {
@@ -184,6 +189,11 @@ bool FramePipeline::emergency_flush() noexcept {
            monotonic_ns() < deadline) {
       sched_yield();
     }
+    // Still compressing: its worker is stalled, or is the thread this runs
+    // on. Stop: frames written after it would leave a hole in the trace
+    // (its worker then waits for a turn that never comes), where stopping
+    // leaves a trace cut short.
+    if (slot.state.load(std::memory_order_acquire) == kCompressing) return false;
     for (int from : {kSealed, kFilling}) {
       int expected = from;
       if (slot.state.compare_exchange_strong(expected, kEmergency)) {

@@ -206,6 +206,25 @@ TEST(CaptureProcess, SigsegvLeavesEveryRecord) {
   check_killed("segv", SIGSEGV, 5, true);
   check_killed("segv", SIGSEGV, 40, true);
 }
+TEST(CaptureProcess, FaultSavesRecordsNoFlushHadWritten) {
+  // No submission and no timer flush before the fault: the annotation and
+  // the driver's calls reach the trace only through the crash handler,
+  // which must run before a sanitizer's handler ends the process.
+  amdrr::testing::TempDir dir;
+  const std::string trace = dir.file("segv-unflushed.amdrr");
+  Outcome r = run_program({kVictim, "--submissions", "0", "--end", "segv"},
+                          {"AMDRR_CAPTURE=" + trace, "AMDRR_CAPTURE_FLUSH_MS=3600000"}, dir.path());
+  if (kAddressSanitizer) {
+    ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) != 0) << r.err;
+    EXPECT_NE(r.err.find("AddressSanitizer: SEGV"), std::string::npos) << r.err;
+  } else {
+    ASSERT_TRUE(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGSEGV) << r.err;
+  }
+  auto t = read_trace(trace);
+  EXPECT_EQ(t.end, format::TraceEnd::kCutShort);
+  EXPECT_EQ(annotations(t, "victim"), 1u);
+}
+
 TEST(CaptureProcess, SigtermLeavesEveryRecord) {
   check_killed("term", SIGTERM, 1, true);
   check_killed("term", SIGTERM, 30, true);
@@ -236,6 +255,22 @@ TEST(CaptureProcess, ForkedChildIsNotCapturedAndSaysSoOnce) {
     ++notices;
   }
   EXPECT_EQ(notices, 1u) << r.err;
+}
+
+TEST(CaptureProcess, CrashingForkChildLeavesTheParentsTraceAlone) {
+  // The child inherits the writer's unflushed frame and the trace's file
+  // offset; if its crash handler wrote that frame, the parent's trace would
+  // hold it twice and index its later frames at the wrong offsets.
+  amdrr::testing::TempDir dir;
+  const std::string trace = dir.file("fork-abort.amdrr");
+  Outcome r = run_program({kVictim, "--submissions", "3", "--end", "fork-abort"},
+                          {"AMDRR_CAPTURE=" + trace}, dir.path());
+  ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0) << r.err;
+  auto t = read_trace(trace);
+  EXPECT_EQ(t.end, format::TraceEnd::kClean);
+  EXPECT_EQ(annotations(t, "parent"), 2u);
+  EXPECT_EQ(annotations(t, "victim"), 1u);
+  EXPECT_EQ(t.doorbells, 3u);
 }
 
 TEST(CaptureProcess, TwoProcessesCaptureAtOnceWithPidInThePath) {

@@ -4,6 +4,7 @@
 //   exit     return normally          kill   raise SIGKILL (after a flush)
 //   segv     store to page zero        term   raise SIGTERM
 //   abort    abort()                  fork   fork; the child uses the Kmd
+//   fork-abort  fork with records not yet flushed; the child aborts
 //   read     read(2) into a mapped BO (EFAULT under page protection)
 //   vectored readv, pread64, recvfrom and recvmsg into a mapped BO
 // Prints "submitted N" before the end.
@@ -72,6 +73,16 @@ int main(int argc, char** argv) {
     waitpid(pid, &status, 0);
     amdrr_annotate("parent", "after fork");
     return WIFEXITED(status) ? WEXITSTATUS(status) : 3;
+  } else if (end == "fork-abort") {
+    // Records still in the writer's memory when the child is forked: a
+    // crashing child must not write its copy of them into the parent's trace.
+    amdrr_annotate("parent", "before fork");
+    pid_t pid = fork();
+    if (pid == 0) std::abort();
+    int status = 0;
+    waitpid(pid, &status, 0);
+    amdrr_annotate("parent", "after fork");
+    return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT ? 0 : 3;
   } else if (end == "read") {
     int fd = open("/proc/self/cmdline", O_RDONLY);
     ssize_t n = read(fd, a.data(), 16);

@@ -19,6 +19,12 @@ amdrr=$build/cli/amdrr
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export AMDRR_BACKEND=sim AMDRR_CAPTURE_FLUSH_MS=20
+# On an ASan build the signals sent here must reach the capture's handlers as
+# on any other: ASan's own SIGSEGV / SIGBUS / SIGABRT handler would report
+# them and exit 1, and it deadlocks (one thread in FutexWait, for ever) when
+# the signal lands during LeakSanitizer's exit-time check, which holds the
+# thread-registry lock its report needs. Appended: these settings win.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0:handle_sigbus=0:handle_abort=0"
 
 programs=(
   "overlap --elements 262144 --chunks 32"
