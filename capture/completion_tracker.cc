@@ -129,40 +129,17 @@ const std::vector<PacketTarget>& CompletionTracker::completed_by_interrupt(
 const std::vector<PacketTarget>& CompletionTracker::stable() {
   out_.clear();
   if (done_.empty()) return out_;
-  // One observation per range (a signal written by many packets). A wait
-  // usually completes a few ranges written many times: look them up among
-  // the few kept; sort only when there are many.
-  constexpr size_t kFewRanges = 16;
-  bool few = true;
+  // One observation per range (a signal written by many packets; repeated
+  // targets are already folded, so there are few).
+  std::sort(done_.begin(), done_.end(), [](const PacketTarget& a, const PacketTarget& b) {
+    return a.va != b.va ? a.va < b.va : a.size < b.size;
+  });
   for (const PacketTarget& t : done_) {
-    auto same = std::find_if(out_.begin(), out_.end(), [&](const PacketTarget& o) {
-      return o.va == t.va && o.size == t.size;
-    });
-    if (same != out_.end()) {
-      same->timestamp |= t.timestamp;
+    if (!out_.empty() && out_.back().va == t.va && out_.back().size == t.size) {
+      out_.back().timestamp |= t.timestamp;
       continue;
     }
-    if (out_.size() == kFewRanges) {
-      few = false;
-      break;
-    }
     out_.push_back(t);
-  }
-  auto by_range = [](const PacketTarget& a, const PacketTarget& b) {
-    return a.va != b.va ? a.va < b.va : a.size < b.size;
-  };
-  if (few) {
-    std::sort(out_.begin(), out_.end(), by_range);
-  } else {
-    out_.clear();
-    std::sort(done_.begin(), done_.end(), by_range);
-    for (const PacketTarget& t : done_) {
-      if (!out_.empty() && out_.back().va == t.va && out_.back().size == t.size) {
-        out_.back().timestamp |= t.timestamp;
-        continue;
-      }
-      out_.push_back(t);
-    }
   }
   // A range a pending packet may still write is not settled.
   std::erase_if(out_, [&](const PacketTarget& t) {
