@@ -31,7 +31,7 @@ struct CpuPollFields {
 size_t cpu_poll_record_bytes();
 size_t encode_cpu_poll(uint8_t* out, uint64_t time_ns, uint32_t thread, const CpuPollFields& f);
 
-/// An ObservedMemory record; `content_size` 0 leaves `content` null.
+/// An ObservedMemory record; without `has_content`, `content` stays null.
 struct ObservedFields {
   uint64_t va = 0;
   uint64_t size = 0;
