@@ -23,7 +23,7 @@
 //   capture_bench [--submissions N] [--upload-mib N] [--only submissions|uploads|mapped]
 //   capture_bench --once plain|captured|unobserved [--submissions N]
 //   capture_bench --once uploads|uploads-plain [--upload-mib N]
-//                 one run, nothing compared (for callgrind)
+//                 one run, nothing compared (for callgrind); --keep PATH keeps its trace
 
 #include <time.h>
 
@@ -252,23 +252,26 @@ int main(int argc, char** argv) {
   uint64_t upload_mib = 1024;
   std::string only;
   std::string once;  // one submissions run, for profilers: plain, captured or unobserved
+  std::string keep;  // --once: the trace is kept there
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::strcmp(argv[i], "--submissions") == 0) n = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--upload-mib") == 0)
       upload_mib = std::strtoull(argv[i + 1], nullptr, 10);
     if (std::strcmp(argv[i], "--only") == 0) only = argv[i + 1];
     if (std::strcmp(argv[i], "--once") == 0) once = argv[i + 1];
+    if (std::strcmp(argv[i], "--keep") == 0) keep = argv[i + 1];
   }
   auto wanted = [&](const char* name) { return only.empty() || only == name; };
-  const std::string trace = (std::filesystem::temp_directory_path() /
-                             ("capture_bench-" + std::to_string(getpid()) + ".amdrr"))
-                                .string();
+  const std::string trace = !keep.empty() ? keep
+                            : (std::filesystem::temp_directory_path() /
+                               ("capture_bench-" + std::to_string(getpid()) + ".amdrr"))
+                                  .string();
 
   if (once == "uploads" || once == "uploads-plain") {
     Times t = uploads(once == "uploads" ? trace : std::string{}, upload_mib << 20, true);
     std::printf("uploads      %llu MiB, %s: wall %.3f s, calling thread CPU %.3f s\n",
                 static_cast<unsigned long long>(upload_mib), once.c_str(), t.wall, t.cpu);
-    std::filesystem::remove(trace);
+    if (keep.empty()) std::filesystem::remove(trace);
     return 0;
   }
   if (!once.empty()) {
@@ -276,7 +279,7 @@ int main(int argc, char** argv) {
     Times t = submissions(plain ? std::string{} : trace, n, once != "unobserved");
     std::printf("submissions  %d, %s: wall %.3f s, calling thread CPU %.3f s\n", n, once.c_str(),
                 t.wall, t.cpu);
-    std::filesystem::remove(trace);
+    if (keep.empty()) std::filesystem::remove(trace);
     return 0;
   }
   if (wanted("submissions")) {
