@@ -262,10 +262,11 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--keep") == 0) keep = argv[i + 1];
   }
   auto wanted = [&](const char* name) { return only.empty() || only == name; };
-  const std::string trace = !keep.empty() ? keep
-                            : (std::filesystem::temp_directory_path() /
-                               ("capture_bench-" + std::to_string(getpid()) + ".amdrr"))
-                                  .string();
+  const std::string trace = !keep.empty()
+                                ? keep
+                                : (std::filesystem::temp_directory_path() /
+                                   ("capture_bench-" + std::to_string(getpid()) + ".amdrr"))
+                                      .string();
 
   if (once == "uploads" || once == "uploads-plain") {
     Times t = uploads(once == "uploads" ? trace : std::string{}, upload_mib << 20, true);
