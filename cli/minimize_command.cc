@@ -21,6 +21,9 @@ CLI::App* add_minimize_command(CLI::App& app, MinimizeCommandOptions& options) {
   cmd->add_option("--until", options.until, kUntilHelp)->required();
   cmd->add_flag("--submissions-only", options.submissions_only,
                 "Do not minimize the packets inside the submissions left");
+  cmd->add_flag("--any-failure", options.any_failure,
+                "Keep candidates that fail the predicate some other way than the whole trace\n"
+                "(by default a smaller trace must fail alike: same fault, same differing bytes)");
   cmd->add_option("--work-dir", options.work_dir, "Keep scratch traces in this directory");
   cmd->add_option("--seed", options.seed, "The emulated GPU's scheduling seed (default: recorded)");
   cmd->add_option("--timeout-ms", options.timeout_ms, "Timeout of each wait, in ms")
@@ -63,6 +66,7 @@ int run_minimize(const MinimizeCommandOptions& options, std::ostream& out, std::
   m.output = options.output;
   m.work_dir = options.work_dir;
   m.packets = !options.submissions_only;
+  m.same_failure = !options.any_failure;
   uint64_t last_kept = UINT64_MAX;
   const char* phase = "";
   m.progress = [&](const replay::MinimizeProgress& p) {
@@ -87,6 +91,11 @@ int run_minimize(const MinimizeCommandOptions& options, std::ostream& out, std::
       << "  bytes       " << bytes_text(r.before.bytes) << " -> " << bytes_text(r.after.bytes)
       << "\n"
       << "  replays     " << r.replays << "\n";
+  if (r.other_failures > 0) {
+    out << "  " << r.other_failures
+        << " smaller candidates failed some other way and were not kept (--any-failure keeps "
+           "them)\n";
+  }
   return kExitOk;
 }
 

@@ -20,6 +20,7 @@ struct MinimizeCommandOptions {
   std::string until;
   std::string work_dir;
   bool submissions_only = false;
+  bool any_failure = false;
   std::optional<uint64_t> seed;
   uint64_t timeout_ms = 2000;
 };

@@ -23,6 +23,17 @@ uint64_t monotonic_ns() noexcept {
 
 }  // namespace
 
+int compressing_workers(int cpus) {
+  return cpus <= 2 ? 1 : 2;
+}
+
+int usable_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) != 0) return 1;
+  return CPU_COUNT(&set);
+}
+
 FramePipeline::FramePipeline(int fd, uint64_t start_offset, const PipelineOptions& options)
     : fd_(fd),
       slot_bytes_(options.slot_bytes),
@@ -39,8 +50,8 @@ FramePipeline::FramePipeline(int fd, uint64_t start_offset, const PipelineOption
     slots_[i].data = static_cast<uint8_t*>(arena_) + i * slot_bytes_;
   }
   slots_[0].state.store(kFilling, std::memory_order_release);
-  AMDRR_REQUIRE(options.workers >= 1, "need a compressing worker");
-  for (int i = 0; i < options.workers; ++i) workers_.emplace_back([this] { worker_main(); });
+  const int workers = options.workers > 0 ? options.workers : compressing_workers(usable_cpus());
+  for (int i = 0; i < workers; ++i) workers_.emplace_back([this] { worker_main(); });
 }
 
 FramePipeline::~FramePipeline() {

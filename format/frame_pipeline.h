@@ -47,8 +47,17 @@ struct PipelineOptions {
   size_t slot_bytes = 3u << 20;
   int slots = 4;
   int zstd_level = 1;
-  int workers = 2;  // compressing threads; zstd -1 alone runs ~270 MB/s a core
+  // Compressing threads; 0: one per CPU the process may run on, less the
+  // submitting thread's, 1 to 2 (compressing_workers()).
+  int workers = 0;
 };
+
+/// How many compressing threads suit `cpus` usable CPUs: on 2 CPUs a second
+/// worker only preempts the program (capture_bench: submissions' wall time
+/// +10 %, uploads' +40 % with two), beyond that two keep up with zstd -1.
+int compressing_workers(int cpus);
+/// CPUs this process may run on (its affinity mask).
+int usable_cpus();
 
 class FramePipeline {
  public:

@@ -59,6 +59,7 @@ TraceWriter::TraceWriter(int fd, const WriterOptions& options)
   PipelineOptions pipeline;
   pipeline.slots = options.slots;
   pipeline.zstd_level = options.zstd_level;
+  pipeline.workers = options.workers;
   // A slot holds a full frame plus the largest record (a blob chunk).
   pipeline.slot_bytes = round_up_words(frame_bytes_ + kBlobChunkBytes + 2 * kSmallRecordBytes);
   pipeline_ = std::make_unique<FramePipeline>(fd, 0, pipeline);

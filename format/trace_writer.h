@@ -33,6 +33,7 @@ struct WriterOptions {
   size_t frame_bytes = 1u << 20;  // uncompressed bytes per zstd frame
   int zstd_level = 1;
   int slots = 4;  // frames in flight before the writer blocks
+  int workers = 0;  // compressing threads; 0: compressing_workers(usable_cpus())
 };
 
 struct WriterStats {

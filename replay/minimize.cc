@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 namespace amdrr::replay {
@@ -77,6 +78,7 @@ class Minimizer {
   TraceSubmissions subs_;
   MinimizeResult out_;
   std::map<std::vector<bool>, bool> tried_;  // submission sets already replayed
+  std::optional<std::string> failure_;       // the failure candidates must keep
 };
 
 bool Minimizer::bad(const RewritePlan& plan, const std::string& path, RewriteStats* stats) {
@@ -88,9 +90,17 @@ bool Minimizer::bad(const RewritePlan& plan, const std::string& path, RewriteSta
   ReplayResult result;
   const uint64_t kept = std::count(plan.keep.begin(), plan.keep.end(), true);
   const Outcome outcome = runner_.test(path, kept, &result);
-  if (outcome == Outcome::kBad) out_.failing = result;
-  // A candidate that cannot be replayed (or judged) is not kept.
-  return outcome == Outcome::kBad;
+  if (outcome != Outcome::kBad) return false;  // good, or cannot be judged: not kept
+  if (failure_) {
+    if (result.failure != *failure_) {
+      ++out_.other_failures;
+      return false;
+    }
+  } else if (options_.same_failure && options_.until.kind != Predicate::Kind::kCommand) {
+    failure_ = result.failure;  // the whole trace's, tested first
+  }
+  out_.failing = result;
+  return true;
 }
 
 bool Minimizer::minimize_packets(RewritePlan& plan) {
@@ -182,7 +192,7 @@ MinimizeResult Minimizer::run() {
   RewriteStats final_stats;
   const std::string output = options_.output.empty() ? path : options_.output;
   if (!bad(plan, output, &final_stats) && out_.error.empty()) {
-    out_.error = "the minimized trace no longer fails (a flaky predicate?)";
+    out_.error = "the minimized trace no longer fails as the whole trace did (a flaky predicate?)";
   }
   out_.after = {final_stats.submissions, final_stats.packets, fs::file_size(output, ec)};
   out_.replays = runner_.replays();

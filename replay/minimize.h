@@ -26,6 +26,11 @@ struct MinimizeOptions {
   std::string output;
   std::string work_dir;  // scratch traces ("" = a fresh directory under $TMPDIR)
   bool packets = true;   // also minimize the packets of the submissions left
+  // A candidate counts as failing only with the whole trace's failure
+  // (ReplayResult::failure): a smaller trace that fails some other way
+  // (another fault, the culprit packet gone) is another bug. Off: any
+  // failure the predicate accepts. `cmd:` predicates judge for themselves.
+  bool same_failure = true;
   std::function<void(const MinimizeProgress&)> progress;
 };
 
@@ -41,7 +46,8 @@ struct MinimizeResult {
   TraceSize before;
   TraceSize after;
   int replays = 0;
-  ReplayResult failing;  // the replay of the minimized trace
+  int other_failures = 0;  // candidates left out for failing some other way
+  ReplayResult failing;    // the replay of the minimized trace
 };
 
 MinimizeResult minimize(const std::string& trace, const MinimizeOptions& options);

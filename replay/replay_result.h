@@ -31,6 +31,12 @@ struct ReplayResult {
   /// Further lines for a person: the submission's packets decoded, the
   /// buffer, the first differing bytes. Empty when there is nothing more.
   std::string details;
+  /// What failed and how, without where in the trace it was noticed
+  /// (submission and record numbers): two replays that fail alike have the
+  /// same `failure`, whatever was left out around it. minimize keeps it, so
+  /// a smaller trace failing some other way is not taken for the same bug.
+  /// Empty when same.
+  std::string failure;
 
   /// Submissions (doorbells) are numbered from 0 in trace order.
   /// `submissions` were rung; when it is > 0, `submission` is the last one

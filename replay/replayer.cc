@@ -1,6 +1,7 @@
 #include "replay/replayer.h"
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <sstream>
 
@@ -71,7 +72,8 @@ Replayer::Replayer(format::TraceReader& reader, kmd::Kmd& kmd, AddressSpace& spa
   }
 }
 
-void Replayer::stop(Verdict verdict, std::string message, std::string details) {
+void Replayer::stop(Verdict verdict, std::string message, std::string details,
+                    std::string failure) {
   if (result_.verdict != Verdict::kSame) return;
   if (verdict != Verdict::kCannotReplay && std::chrono::steady_clock::now() >= deadline_) {
     // Past the time limit the emulator stops running kernels, so a hang or
@@ -79,8 +81,10 @@ void Replayer::stop(Verdict verdict, std::string message, std::string details) {
     verdict = Verdict::kCannotReplay;
     message = time_limit_message();
     details.clear();
+    failure.clear();
   }
   result_.verdict = verdict;
+  result_.failure = failure.empty() ? message : std::move(failure);
   result_.message = std::move(message);
   result_.details = std::move(details);
 }
@@ -339,7 +343,7 @@ void Replayer::replay_wait(schema::WaitResult::Reader w) {
                            std::to_string(w.getReference()) + " timed out after " +
                            std::to_string(timeout_ms) + " ms (value " + std::to_string(value) + ")";
         if (recorded_timeout) what += ", as at capture";
-        return stop(Verdict::kHang, what);
+        return stop(Verdict::kHang, what, {}, "CPU wait on " + hex(va) + " timed out");
       }
     }
   }
@@ -375,6 +379,13 @@ void Replayer::report_difference(schema::ObservedMemory::Reader o) {
   std::string message = "memory at " + hex(va) + " (" + std::to_string(o.getSize()) +
                         " bytes, observed " + (reason < 3 ? kReasons[reason] : "") +
                         ") differs from capture";
+  // The same range holding other bytes (say, nothing wrote it at all) is
+  // another failure, wherever it is noticed.
+  const format::Hash128 held = format::hash128(replayed);
+  char held_text[40];
+  std::snprintf(held_text, sizeof(held_text), "%016llx%016llx",
+                static_cast<unsigned long long>(held.hi), static_cast<unsigned long long>(held.lo));
+  std::string failure = message + "; the replay holds content " + held_text;
   std::string details;
   if (last_submission_) {
     message += " after submission " + std::to_string(last_submission_->index) + " on queue " +
@@ -399,7 +410,7 @@ void Replayer::report_difference(schema::ObservedMemory::Reader o) {
   } else {
     return;  // read_bytes stopped the replay
   }
-  stop(Verdict::kDiverged, std::move(message), std::move(details));
+  stop(Verdict::kDiverged, std::move(message), std::move(details), std::move(failure));
 }
 
 void Replayer::replay_gpu_error(schema::GpuError::Reader e) {

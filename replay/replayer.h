@@ -55,7 +55,10 @@ class Replayer {
     kmd::CreateQueueArgs args;
   };
 
-  void stop(Verdict verdict, std::string message, std::string details = {});
+  /// `failure` defaults to `message` (ReplayResult::failure: give one when
+  /// the message names a submission or a value that leaving work out moves).
+  void stop(Verdict verdict, std::string message, std::string details = {},
+            std::string failure = {});
   bool stopped() const { return result_.verdict != Verdict::kSame || until_reached_; }
 
   void replay_record(const format::RecordView& view);

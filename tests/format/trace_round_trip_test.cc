@@ -7,6 +7,7 @@
 #include <map>
 #include <thread>
 
+#include "format/frame_pipeline.h"
 #include "format/record_visitor.h"
 #include "format/trace_reader.h"
 #include "format/trace_writer.h"
@@ -185,6 +186,7 @@ TEST(TraceRoundTrip, ThreadsAreNumberedAndNoRecordIsLost) {
   std::string error;
   format::WriterOptions options;
   options.frame_bytes = 4096;  // many frames while four threads write
+  options.workers = 3;         // compressed out of order, written in order
   auto w = TraceWriter::create(path, nullptr, &error, options);
   ASSERT_NE(w, nullptr) << error;
   constexpr int kThreads = 4, kEach = 5000;
@@ -294,6 +296,15 @@ TEST(TraceRoundTrip, StockZstdAndCapnpDecodeIt) {
   EXPECT_NE(decoded.find("label = \"dispatch vector_add\""), std::string::npos);
   EXPECT_NE(decoded.find("kind = vmFault"), std::string::npos);
   EXPECT_NE(decoded.find("storedBlobBytes = "), std::string::npos);
+}
+
+TEST(TraceRoundTrip, OneCompressorOnTwoCpusTwoBeyond) {
+  // A second compressor on a 2-CPU machine only preempts the program.
+  EXPECT_EQ(format::compressing_workers(1), 1);
+  EXPECT_EQ(format::compressing_workers(2), 1);
+  EXPECT_EQ(format::compressing_workers(3), 2);
+  EXPECT_EQ(format::compressing_workers(64), 2);
+  EXPECT_GE(format::usable_cpus(), 1);
 }
 
 }  // namespace
