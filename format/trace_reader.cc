@@ -209,8 +209,7 @@ std::optional<RecordView> TraceReader::next() {
   RecordView view;
   try {
     message_.reset();
-    message_ =
-        std::make_unique<capnp::FlatArrayMessageReader>(rest, reader_options(rest.size(), limits_));
+    message_.emplace(rest, reader_options(rest.size(), limits_));
     view.record = message_->getRoot<schema::Record>();
     view.record.totalSize();            // traverses every pointer: bounds-checks the whole record
     check_against_schema(view.record);  // and each pointer has its field's kind

@@ -117,7 +117,7 @@ class TraceReader {
   TraceEnd end_ = TraceEnd::kReading;
   std::string end_message_;
   uint64_t end_offset_ = 0;
-  std::unique_ptr<capnp::FlatArrayMessageReader> message_;
+  std::optional<capnp::FlatArrayMessageReader> message_;  // in place: no allocation per record
   std::vector<FrameInfo> frames_;
 
   // Index and blobs.
