@@ -69,11 +69,21 @@ std::optional<GpuFault> GpuMemory::copy(uint64_t dst, uint64_t src, uint64_t byt
 }
 
 std::optional<GpuFault> GpuMemory::fill(uint64_t dst, uint32_t pattern, uint64_t bytes) {
-  bounce_.resize(std::min(kChunk, bytes));
-  for (size_t i = 0; i < bounce_.size(); ++i) bounce_[i] = uint8_t(pattern >> (8 * (i % 4)));
+  const size_t words = static_cast<size_t>((std::min(kChunk, bytes) + 3) / 4);
+  if (bounce_pattern_ != pattern) {
+    std::fill(bounce_.begin(), bounce_.end(), pattern);
+    bounce_pattern_ = pattern;
+  }
+  if (bounce_.size() < words) bounce_.resize(words, pattern);
+  // Little-endian words: byte i of the pattern repeats at i mod 4.
+  const auto source = std::as_bytes(std::span(bounce_));
   for (uint64_t done = 0; done < bytes;) {
-    const uint64_t n = std::min<uint64_t>(bounce_.size(), bytes - done);
-    if (auto f = write(dst + done, std::span(bounce_).first(n))) return f;
+    const uint64_t n = std::min<uint64_t>(source.size(), bytes - done);
+    const auto chunk = source.first(n);
+    if (auto f =
+            write(dst + done, {reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size()})) {
+      return f;
+    }
     done += n;
   }
   return std::nullopt;

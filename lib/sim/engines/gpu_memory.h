@@ -80,7 +80,10 @@ class GpuMemory {
   WriteLog& log_;
   FaultInjector* faults_;
   std::string injected_;
-  std::vector<uint8_t> bounce_;
+  // fill()'s source: `bounce_pattern_` repeated, kept between fills (a
+  // queue fills with the same value again and again).
+  std::vector<uint32_t> bounce_;
+  uint32_t bounce_pattern_ = 0;
 };
 
 }  // namespace amdrr::sim
