@@ -131,7 +131,7 @@ std::unique_ptr<CaptureSession> CaptureSession::start(kmd::Kmd& backend,
 
 CaptureSession::~CaptureSession() {
   close();
-  if (tracker_) set_crash_targets(nullptr, nullptr);  // before the tracker goes
+  if (tracker_) forget_crash_tracker(tracker_.get());  // before it goes
 }
 
 void CaptureSession::request_flush() {

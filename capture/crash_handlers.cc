@@ -95,4 +95,8 @@ void set_crash_targets(format::TraceWriter* writer, StoreTracker* tracker) {
   g_writer.store(writer, std::memory_order_release);
 }
 
+void forget_crash_tracker(StoreTracker* tracker) {
+  g_tracker.compare_exchange_strong(tracker, nullptr, std::memory_order_acq_rel);
+}
+
 }  // namespace amdrr::capture
