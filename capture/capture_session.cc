@@ -131,6 +131,7 @@ std::unique_ptr<CaptureSession> CaptureSession::start(kmd::Kmd& backend,
 
 CaptureSession::~CaptureSession() {
   close();
+  if (tracker_) forget_crash_tracker(tracker_.get());  // before it goes
 }
 
 void CaptureSession::request_flush() {
@@ -177,12 +178,11 @@ bool CaptureSession::close(schema::EndReason reason) {
   }
   timer_cv_.notify_one();
   if (timer_ && timer_->joinable()) timer_->join();
-  if (tracker_) {
-    recorder_->set_store_tracker(nullptr);
-    tracker_->flush(*writer_);
-    tracker_->untrack_all();
-  }
-  set_crash_targets(nullptr, nullptr);
+  // Under the recorder's lock: other threads may still be using its Kmd.
+  if (tracker_) recorder_->detach_store_tracker();
+  // The SIGSEGV path keeps the (now empty) tracker until the session goes:
+  // a store that faulted before the detach is then retried, not a crash.
+  set_crash_targets(nullptr, tracker_.get());
   bool ok = writer_->close(reason);
   if (!ok) std::fprintf(stderr, "amdrr: capture: %s\n", writer_->error().c_str());
   return ok;

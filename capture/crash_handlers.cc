@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <mutex>
 
 // The sanitizer runtimes' hook (sanitizer/common_interface_defs.h), called
@@ -20,7 +21,8 @@ constexpr int kMaxSignal = 65;
 std::atomic<format::TraceWriter*> g_writer{nullptr};
 std::atomic<StoreTracker*> g_tracker{nullptr};
 struct sigaction g_previous[kMaxSignal];
-std::atomic<bool> g_flushed{false};
+// A flush is running (two threads crashing at once write the frames once).
+std::atomic<bool> g_flushing{false};
 // The process whose trace g_writer writes. A fork child inherits the writer,
 // its unflushed frames and the file offset it shares with the parent: if its
 // crash wrote them, the parent's trace would hold them twice and index its
@@ -34,11 +36,15 @@ bool is_fault(int sig, const siginfo_t* info) {
 
 void save_trace() {
   if (getpid() != g_owner.load(std::memory_order_acquire)) return;  // not this process's trace
-  if (!g_flushed.exchange(true)) {
-    if (format::TraceWriter* writer = g_writer.load(std::memory_order_acquire)) {
-      writer->emergency_flush();
-    }
+  // A process that survived an earlier flush (a handler chained after ours
+  // recovered) flushes again: the writer writes only what is new.
+  if (g_flushing.exchange(true)) return;
+  const int saved_errno = errno;  // the interrupted code may go on
+  if (format::TraceWriter* writer = g_writer.load(std::memory_order_acquire)) {
+    writer->emergency_flush();
   }
+  errno = saved_errno;
+  g_flushing.store(false);
 }
 
 void handler(int sig, siginfo_t* info, void* context) {
@@ -87,6 +93,10 @@ void set_crash_targets(format::TraceWriter* writer, StoreTracker* tracker) {
   if (writer != nullptr) g_owner.store(getpid(), std::memory_order_release);
   g_tracker.store(tracker, std::memory_order_release);
   g_writer.store(writer, std::memory_order_release);
+}
+
+void forget_crash_tracker(StoreTracker* tracker) {
+  g_tracker.compare_exchange_strong(tracker, nullptr, std::memory_order_acq_rel);
 }
 
 }  // namespace amdrr::capture

@@ -30,5 +30,8 @@ namespace amdrr::capture {
 /// Installs the handlers (first call) and points them at `writer` and
 /// `tracker` (either may be null). Call with nulls before destroying them.
 void set_crash_targets(format::TraceWriter* writer, StoreTracker* tracker);
+/// Lets go of `tracker` if the handlers still point at it (its session is
+/// going; a later session's targets stay).
+void forget_crash_tracker(StoreTracker* tracker);
 
 }  // namespace amdrr::capture

@@ -182,8 +182,9 @@ Result<kmd::CpuMapping> RecordingKmd::mmap(const kmd::MmapArgs& args) {
     cpu_mappings_[result->addr] = Mapping{result->size, args.device};
     // BOs (render-node mappings) can take program stores; doorbell, event
     // and MMIO pages (/dev/kfd) are not memory the program fills.
-    if (store_tracker_ && args.device == kmd::MmapDevice::kRenderNode && (args.prot & 2) != 0) {
-      store_tracker_->track(result->addr, result->size);
+    StoreTracker* tracker = store_tracker_.load(std::memory_order_relaxed);
+    if (tracker && args.device == kmd::MmapDevice::kRenderNode && (args.prot & 2) != 0) {
+      tracker->track(result->addr, result->size);
     }
   }
   return result;
@@ -192,9 +193,9 @@ Result<kmd::CpuMapping> RecordingKmd::mmap(const kmd::MmapArgs& args) {
 Result<void> RecordingKmd::munmap(const kmd::CpuMapping& mapping) {
   if (recording() && !in_fork_child()) {
     std::lock_guard lock(mutex_);
-    if (store_tracker_) {
-      store_tracker_->flush(writer_);
-      store_tracker_->untrack(mapping.addr, mapping.size);
+    if (StoreTracker* tracker = store_tracker_.load(std::memory_order_relaxed)) {
+      tracker->flush(writer_);
+      tracker->untrack(mapping.addr, mapping.size);
     }
     cpu_mappings_.erase(mapping.addr);
   }
@@ -231,9 +232,9 @@ Result<kmd::CreateQueueResult> RecordingKmd::create_queue(const kmd::CreateQueue
         readable ? queue_table(topology(), args.gpu_id, args.queue_type) : nullptr);
     // The driver writes rings and pointers on every submission; Doorbell
     // records carry them, so page protection would only cost a fault each.
-    if (store_tracker_) {
-      store_tracker_->exclude(args.ring_base_address, args.ring_size);
-      store_tracker_->exclude(args.write_pointer_address, 8);
+    if (StoreTracker* tracker = store_tracker_.load(std::memory_order_relaxed)) {
+      tracker->exclude(args.ring_base_address, args.ring_size);
+      tracker->exclude(args.write_pointer_address, 8);
     }
   }
   return result;
@@ -268,7 +269,8 @@ Result<void> RecordingKmd::write_doorbell(uint32_t queue_id, uint64_t value) {
   {
     std::lock_guard lock(mutex_);
     // Program stores the packets may depend on go first.
-    if (store_tracker_ && store_tracker_->has_dirty()) store_tracker_->flush(writer_);
+    StoreTracker* tracker = store_tracker_.load(std::memory_order_relaxed);
+    if (tracker && tracker->has_dirty()) tracker->flush(writer_);
     auto packets = queues_.take(queue_id);
     if (observe_packets_ && packets && !packets->ring_unreadable) {
       if (packets->dwords.size() * 4 == packets->bytes.size()) {
@@ -427,9 +429,10 @@ void RecordingKmd::record_gpu_errors(const kmd::WaitEventsArgs& returned) {
 
 void RecordingKmd::prepare_cpu_write(uint64_t va, uint64_t size) {
   inner_.prepare_cpu_write(va, size);
-  if (!store_tracker_ || !recording() || in_fork_child()) return;
+  if (!store_tracker_.load(std::memory_order_relaxed) || !recording() || in_fork_child()) return;
   std::lock_guard lock(mutex_);
-  store_tracker_->prepare_driver_write(va, size);
+  StoreTracker* tracker = store_tracker_.load(std::memory_order_relaxed);  // detached since?
+  if (tracker) tracker->prepare_driver_write(va, size);
 }
 
 void RecordingKmd::note_cpu_write(uint64_t va, std::span<const uint8_t> bytes) {
@@ -439,12 +442,12 @@ void RecordingKmd::note_cpu_write(uint64_t va, std::span<const uint8_t> bytes) {
   // Ring bytes and write pointers (the driver does not report them, but a
   // program may): the Doorbell records carry them.
   if (queues_.covers(va, bytes.size())) return;
-  if (store_tracker_) {
+  if (StoreTracker* tracker = store_tracker_.load(std::memory_order_relaxed)) {
     // The driver's own bytes are not program stores, even where they hit a
     // protected page; then the driver store is a flush point (a signal
     // store can release the GPU), program stores first.
-    store_tracker_->absorb(va, bytes);
-    if (store_tracker_->has_dirty()) store_tracker_->flush(writer_);
+    tracker->absorb(va, bytes);
+    if (tracker->has_dirty()) tracker->flush(writer_);
   }
   format::BlobId blob = writer_.put_blob(bytes);
   writer_.write([&](schema::Record::Builder r) {
@@ -459,7 +462,8 @@ void RecordingKmd::note_syscall_write(uint64_t va, std::span<const uint8_t> byte
   if (!recording() || in_fork_child() || bytes.empty()) return;
   std::lock_guard lock(mutex_);
   if (!cpu_mapped(va, bytes.size())) return;
-  if (store_tracker_) store_tracker_->absorb(va, bytes);  // not a program store
+  StoreTracker* tracker = store_tracker_.load(std::memory_order_relaxed);
+  if (tracker) tracker->absorb(va, bytes);  // not a program store
   format::BlobId blob = writer_.put_blob(bytes);
   writer_.write([&](schema::Record::Builder r) {
     auto w = r.initMemWrite();
@@ -471,9 +475,8 @@ void RecordingKmd::note_syscall_write(uint64_t va, std::span<const uint8_t> byte
 
 void RecordingKmd::poll() {
   // The emulated GPU advances here: program stores must be in the trace first.
-  if (store_tracker_ && store_tracker_->has_dirty() && recording() && !in_fork_child()) {
-    flush_stores();
-  }
+  StoreTracker* tracker = store_tracker_.load(std::memory_order_acquire);
+  if (tracker && tracker->has_dirty() && recording() && !in_fork_child()) flush_stores();
   inner_.poll();
 }
 
@@ -580,9 +583,23 @@ void RecordingKmd::after_wait() {
 }
 
 void RecordingKmd::flush_stores() {
-  if (!store_tracker_) return;
+  if (!store_tracker_.load(std::memory_order_relaxed)) return;
   std::lock_guard lock(mutex_);
-  store_tracker_->flush(writer_);
+  StoreTracker* tracker = store_tracker_.load(std::memory_order_relaxed);  // detached since?
+  if (tracker) tracker->flush(writer_);
+}
+
+void RecordingKmd::set_store_tracker(StoreTracker* tracker) {
+  std::lock_guard lock(mutex_);
+  store_tracker_.store(tracker, std::memory_order_release);  // poll() reads it unlocked
+}
+
+void RecordingKmd::detach_store_tracker() {
+  std::lock_guard lock(mutex_);
+  StoreTracker* tracker = store_tracker_.exchange(nullptr, std::memory_order_relaxed);
+  if (!tracker) return;
+  tracker->flush(writer_);  // the stores made up to here
+  tracker->untrack_all();
 }
 
 void RecordingKmd::annotate(std::string_view label, std::string_view detail) {

@@ -50,8 +50,13 @@ class RecordingKmd final : public kmd::Kmd {
   /// Called after each recorded wait (the session flushes frames there).
   void set_wait_listener(std::function<void()> listener) { wait_listener_ = std::move(listener); }
   /// Page-protection tracking of program stores into mapped BOs (optional).
-  /// Flushed before every doorbell, wait and driver store.
-  void set_store_tracker(StoreTracker* tracker) { store_tracker_ = tracker; }
+  /// Flushed before every doorbell, wait and driver store. The tracker must
+  /// outlive this object.
+  void set_store_tracker(StoreTracker* tracker);
+  /// Stops store tracking for good: records what the tracker saw, unprotects
+  /// every page and lets go of it, under the lock, so threads still using
+  /// this Kmd see the tracker or none, never one half torn down.
+  void detach_store_tracker();
   /// Decode doorbells' packets for packetTarget observations (on by default).
   void set_observe_packets(bool on) { observe_packets_ = on; }
   /// Observed ranges up to `bytes` carry their content (0: hashes only).
@@ -126,7 +131,9 @@ class RecordingKmd final : public kmd::Kmd {
   std::atomic<bool> recording_{true};
   std::atomic<uint64_t> next_seq_{1};
   std::function<void()> wait_listener_;
-  StoreTracker* store_tracker_ = nullptr;
+  // Written under mutex_; read under it, or without it only to skip work
+  // (the tracker itself outlives this object).
+  std::atomic<StoreTracker*> store_tracker_{nullptr};
   uint64_t observe_content_max_ = kDefaultObserveContentMax;
   bool observe_packets_ = true;
 

@@ -1,9 +1,11 @@
 #include "capture/store_tracker.h"
 
+#include <sched.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <vector>
 
@@ -22,6 +24,10 @@ constexpr uint8_t kDriverWhole = 3;
 bool is_dirty(uint8_t state) {
   return state == kDirty || state == kDriverWhole;
 }
+
+// The page of the last fault on this thread that on_fault() let run again
+// without finding it tracked (0: none since its last tracked fault).
+thread_local uint64_t t_retried_page = 0;
 
 }  // namespace
 
@@ -69,8 +75,18 @@ void StoreTracker::untrack(uint64_t addr, uint64_t size) {
   for (Region& r : regions_) {
     uint64_t rsize = r.size.load(std::memory_order_acquire);
     if (rsize == 0 || r.start.load(std::memory_order_relaxed) != addr) continue;
-    r.size.store(0, std::memory_order_release);
+    untracked_.store(true, std::memory_order_relaxed);
+    // Writable, then not found (seq_cst, with find() and in_fault_: a
+    // handler either misses the region or is counted below): a store that
+    // faulted before but whose handler misses the region completes on its
+    // retry (on_fault).
     ::mprotect(reinterpret_cast<void*>(addr), rsize, PROT_READ | PROT_WRITE);
+    r.size.store(0);
+    // A handler that found the region may still use its snapshot and states.
+    // It takes microseconds; the bound is for a count left by a thread that
+    // does not exist here (a fork child's copy).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (in_fault_.load() != 0 && std::chrono::steady_clock::now() < deadline) sched_yield();
     ::munmap(r.shadow, rsize);
     delete[] r.state;
     r.shadow = nullptr;
@@ -85,7 +101,7 @@ StoreTracker::Region* StoreTracker::find(uint64_t addr, size_t* index) noexcept 
   const size_t used = used_.load(std::memory_order_acquire);
   for (size_t i = 0; i < used; ++i) {
     Region& r = regions_[i];
-    uint64_t size = r.size.load(std::memory_order_acquire);
+    uint64_t size = r.size.load();  // seq_cst: see untrack()
     if (size == 0) continue;
     uint64_t start = r.start.load(std::memory_order_relaxed);
     if (addr >= start && addr < start + size) {
@@ -136,9 +152,25 @@ void StoreTracker::absorb(uint64_t va, std::span<const uint8_t> bytes) {
 
 bool StoreTracker::on_fault(void* address) noexcept {
   const uint64_t addr = reinterpret_cast<uint64_t>(address);
+  struct Counted {
+    std::atomic<int>& n;
+    explicit Counted(std::atomic<int>& count) : n(count) { n.fetch_add(1); }
+    ~Counted() { n.fetch_sub(1); }
+  } counted(in_fault_);
   size_t index = 0;
   Region* r = find(addr, &index);
-  if (!r) return false;
+  const uint64_t fault_page = addr / page_size_ + 1;  // never 0
+  if (!r) {
+    // Perhaps a store to a page untrack() has made writable since it faulted
+    // (the capture closing under a storing thread): run it once more.
+    if (untracked_.load(std::memory_order_relaxed) && t_retried_page != fault_page) {
+      t_retried_page = fault_page;
+      return true;
+    }
+    t_retried_page = 0;
+    return false;
+  }
+  t_retried_page = 0;
   const uint64_t start = r->start.load(std::memory_order_relaxed);
   const uint64_t page = (addr - start) / page_size_;
   uint8_t expected = kClean;
@@ -312,7 +344,9 @@ void StoreTracker::flush(format::TraceWriter& writer) {
     ++head;
     head_.store(head, std::memory_order_release);
     Region& r = regions_[region];
-    if (r.size.load(std::memory_order_acquire) != 0 &&
+    // The region may be another mapping since (untracked, slot reused).
+    const uint64_t size = r.size.load(std::memory_order_acquire);
+    if (uint64_t{page} < size / page_size_ &&
         is_dirty(r.state[page].load(std::memory_order_acquire))) {
       pages.emplace_back(region, page);
     }

@@ -43,7 +43,8 @@ class StoreTracker {
 
   /// Write-protects a new CPU mapping and starts tracking it.
   void track(uint64_t addr, uint64_t size);
-  /// Stops tracking (call flush() first) before the mapping goes away.
+  /// Stops tracking (call flush() first) before the mapping goes away. Its
+  /// pages become writable; a store fault handled meanwhile is waited for.
   void untrack(uint64_t addr, uint64_t size);
   /// Unprotects and forgets every mapping (the capture ends).
   void untrack_all();
@@ -70,7 +71,10 @@ class StoreTracker {
   void flush(format::TraceWriter& writer);
 
   /// From the SIGSEGV handler: true if the fault was a store to a tracked
-  /// page and has been handled (the store will complete on return).
+  /// page and has been handled (the store will complete on return). Also
+  /// true, once, for a fault outside every tracked page after an untrack():
+  /// it may be a store to a page untrack() made writable meanwhile, which
+  /// then completes; any other fault comes back at the same address.
   bool on_fault(void* address) noexcept;
 
   uint64_t faults() const { return faults_.load(std::memory_order_relaxed); }
@@ -106,6 +110,8 @@ class StoreTracker {
   std::atomic<uint64_t> head_{0};  // the flusher consumes here
   std::atomic<bool> overflow_{false};
   std::atomic<uint64_t> faults_{0};
+  std::atomic<int> in_fault_{0};        // on_fault() calls running (untrack() waits for them)
+  std::atomic<bool> untracked_{false};  // untrack() ran at least once
   uint64_t page_size_;
 };
 

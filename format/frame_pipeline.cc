@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -19,6 +20,25 @@ uint64_t monotonic_ns() noexcept {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+// Whole messages in `size` bytes of stream-framed Cap'n Proto (what the
+// writer puts in a slot): (segment count - 1), each segment's size in words,
+// padding to a word, the segments.
+uint64_t count_messages(const uint8_t* data, size_t size) {
+  uint64_t count = 0;
+  size_t at = 0;
+  while (size - at >= 8) {
+    const uint64_t segments = uint64_t{load_le32(data + at)} + 1;
+    const uint64_t header = (4 + 4 * segments + 7) & ~uint64_t{7};
+    if (header > size - at) break;
+    uint64_t words = 0;
+    for (uint64_t i = 0; i < segments; ++i) words += load_le32(data + at + 4 + 4 * i);
+    if (words > (size - at - header) / 8) break;
+    at += header + words * 8;
+    ++count;
+  }
+  return count;
 }
 
 }  // namespace
@@ -63,16 +83,19 @@ uint64_t FramePipeline::seal(FrameMeta meta) {
   uint64_t seq = fill_seq_.load(std::memory_order_relaxed);
   Slot& slot = current();
   slot.meta = std::move(meta);
-  bool sealed;
   {
-    std::lock_guard lock(mutex_);
-    // A fatal-signal handler may have taken the slot (kEmergency) and be
-    // writing it: then it is the handler's alone, or a worker would write it
-    // a second time and zero it under the handler's write.
+    std::unique_lock lock(mutex_);
+    // A fatal-signal handler on another thread may be writing the slot
+    // (kEmergency): wait until it gives the slot back (it cannot notify), or
+    // a worker would write it a second time and zero it under the handler's
+    // write. Then the worker writes only what the handler did not.
     int expected = kFilling;
-    sealed = slot.state.compare_exchange_strong(expected, kSealed, std::memory_order_acq_rel);
+    while (!slot.state.compare_exchange_strong(expected, kSealed, std::memory_order_acq_rel)) {
+      expected = kFilling;
+      freed_cv_.wait_for(lock, std::chrono::milliseconds(1));
+    }
   }
-  if (sealed) sealed_cv_.notify_all();
+  sealed_cv_.notify_all();
 
   Slot& next = slots_[(seq + 1) % slots_.size()];
   {
@@ -105,49 +128,65 @@ void FramePipeline::worker_main() {
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level_);
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
   std::vector<uint8_t> out(ZSTD_compressBound(slot_bytes_));
+  const pid_t self = gettid();
   for (;;) {
     uint64_t seq;
     {
       std::unique_lock lock(mutex_);
-      sealed_cv_.wait(lock, [&] {
-        return slots_[claim_seq_ % slots_.size()].state.load(std::memory_order_acquire) ==
-                   kSealed ||
-               stopping_;
-      });
+      for (;;) {
+        const int state = slots_[claim_seq_ % slots_.size()].state.load(std::memory_order_acquire);
+        if (state == kSealed || (stopping_ && state != kEmergency)) break;
+        // A signal handler holding the slot gives it back without notifying.
+        if (state == kEmergency) {
+          sealed_cv_.wait_for(lock, std::chrono::milliseconds(1));
+        } else {
+          sealed_cv_.wait(lock);
+        }
+      }
       seq = claim_seq_;
+      Slot& claimed = slots_[seq % slots_.size()];
+      // Before the claim: a fatal signal on this thread then knows that it
+      // would wait for itself (emergency_flush).
+      claimed.compressor.store(self, std::memory_order_relaxed);
       int expected = kSealed;
-      if (!slots_[seq % slots_.size()].state.compare_exchange_strong(expected, kCompressing)) {
+      if (!claimed.state.compare_exchange_strong(expected, kCompressing)) {
         break;  // stopping, and nothing left to compress
       }
       ++claim_seq_;
     }
     Slot& slot = slots_[seq % slots_.size()];
-    size_t size = slot.size.load(std::memory_order_acquire);
+    const size_t size = slot.size.load(std::memory_order_acquire);
+    // What a fatal-signal handler wrote is in the file already.
+    const std::span<const uint8_t> content(slot.data + slot.written_prefix(),
+                                           size - slot.written_prefix());
     // A frame that would not shrink goes out as raw blocks, written
     // straight from the slot (no copy of the content).
-    const bool raw = looks_incompressible(cctx, slot.data, size);
+    const bool raw = looks_incompressible(cctx, content.data(), content.size());
     size_t out_size;
     if (raw) {
-      out_size = raw_frame_bytes(size);
+      out_size = raw_frame_bytes(content.size());
     } else {
-      out_size = ZSTD_compress2(cctx, out.data(), out.size(), slot.data, size);
+      out_size = ZSTD_compress2(cctx, out.data(), out.size(), content.data(), content.size());
       AMDRR_ASSERT(!ZSTD_isError(out_size), ZSTD_getErrorName(out_size));
     }
     {
-      // Frames go to the file in order. Poll as well as wait: the signal path
-      // may advance write_seq_ and cannot notify.
+      // Frames go to the file in order.
       std::unique_lock lock(mutex_);
-      while (write_seq_.load(std::memory_order_acquire) != seq) {
-        freed_cv_.wait_for(lock, std::chrono::milliseconds(1));
-      }
+      freed_cv_.wait(lock, [&] { return write_seq_.load(std::memory_order_acquire) == seq; });
     }
-    bytes_in_.fetch_add(size, std::memory_order_relaxed);
-    bytes_out_.fetch_add(out_size, std::memory_order_relaxed);
-    write_frame(slot, raw ? std::span<const uint8_t>{} : std::span(out.data(), out_size), out_size);
+    FrameMeta meta = std::move(slot.meta);
+    if (slot.cuts > 0) index_emergency_frames(slot, meta);
+    if (!content.empty()) {
+      bytes_in_.fetch_add(content.size(), std::memory_order_relaxed);
+      bytes_out_.fetch_add(out_size, std::memory_order_relaxed);
+      write_frame(content, raw ? std::span<const uint8_t>{} : std::span(out.data(), out_size),
+                  out_size, std::move(meta));
+    }
     // Re-zero what was used: the next message is built in place on it.
     std::memset(slot.data, 0, size);
     slot.size.store(0, std::memory_order_relaxed);
     slot.meta = FrameMeta{};
+    slot.cuts = 0;
     {
       std::lock_guard lock(mutex_);
       slot.state.store(kFree, std::memory_order_release);
@@ -158,17 +197,44 @@ void FramePipeline::worker_main() {
   ZSTD_freeCCtx(cctx);
 }
 
-void FramePipeline::write_frame(Slot& slot, std::span<const uint8_t> compressed, size_t out_size) {
-  const size_t content = slot.size.load(std::memory_order_relaxed);
-  const bool ok =
-      compressed.empty() ? writev_raw_frame(fd_, slot.data, content) : write_all(compressed);
+void FramePipeline::write_frame(std::span<const uint8_t> content,
+                                std::span<const uint8_t> compressed, size_t out_size,
+                                FrameMeta meta) {
+  const bool ok = compressed.empty() ? writev_raw_frame(fd_, content.data(), content.size())
+                                     : write_all(compressed);
   if (!ok) {
     std::lock_guard lock(mutex_);
     if (error_.empty()) error_ = std::string("cannot write the trace: ") + std::strerror(errno);
     return;
   }
-  written_.push_back(FrameWritten{offset_, out_size, content, std::move(slot.meta)});
+  written_.push_back(FrameWritten{offset_, out_size, content.size(), std::move(meta)});
   offset_ += out_size;
+}
+
+void FramePipeline::index_emergency_frames(const Slot& slot, FrameMeta& meta) {
+  // The slot still holds their content: count the records in each.
+  size_t begin = 0;
+  for (int i = 0; i < slot.cuts; ++i) {
+    const size_t end = slot.cut_end[i];
+    FrameMeta front;
+    front.first_record = meta.first_record;
+    front.records = std::min(count_messages(slot.data + begin, end - begin), meta.records);
+    meta.first_record += front.records;
+    meta.records -= front.records;
+    auto rest = std::stable_partition(meta.blobs.begin(), meta.blobs.end(),
+                                      [&](const BlobAt& b) { return b.offset_in_frame < end; });
+    for (auto it = meta.blobs.begin(); it != rest; ++it) {
+      front.blobs.push_back(BlobAt{it->hash, it->offset_in_frame - begin});
+    }
+    meta.blobs.erase(meta.blobs.begin(), rest);
+    const size_t frame_bytes = raw_frame_bytes(end - begin);
+    bytes_in_.fetch_add(end - begin, std::memory_order_relaxed);
+    bytes_out_.fetch_add(frame_bytes, std::memory_order_relaxed);
+    written_.push_back(FrameWritten{offset_, frame_bytes, end - begin, std::move(front)});
+    offset_ += frame_bytes;
+    begin = end;
+  }
+  for (BlobAt& b : meta.blobs) b.offset_in_frame -= begin;  // now from the rest's start
 }
 
 bool FramePipeline::write_all(std::span<const uint8_t> bytes) {
@@ -186,34 +252,52 @@ bool FramePipeline::write_all(std::span<const uint8_t> bytes) {
 
 std::string FramePipeline::error() const {
   std::lock_guard lock(const_cast<std::mutex&>(mutex_));
+  if (error_.empty() && emergency_errno_.load(std::memory_order_relaxed) != 0) {
+    return std::string("cannot write the trace (fatal-signal flush): ") +
+           std::strerror(emergency_errno_.load(std::memory_order_relaxed));
+  }
   return error_;
 }
 
 bool FramePipeline::emergency_flush() noexcept {
   bool ok = true;
+  const pid_t self = gettid();
   uint64_t last = fill_seq_.load(std::memory_order_acquire);
   for (uint64_t seq = write_seq_.load(std::memory_order_acquire); seq <= last; ++seq) {
     Slot& slot = slots_[seq % slots_.size()];
-    // A frame the compressor is writing right now: let it finish (bounded).
-    uint64_t deadline = monotonic_ns() + 2'000'000'000ull;
-    while (slot.state.load(std::memory_order_acquire) == kCompressing &&
-           monotonic_ns() < deadline) {
-      sched_yield();
+    // A frame the compressor is writing right now: let it finish (bounded),
+    // unless this thread is that compressor (a fatal signal on a worker).
+    if (slot.state.load(std::memory_order_acquire) != kCompressing ||
+        slot.compressor.load(std::memory_order_relaxed) != self) {
+      uint64_t deadline = monotonic_ns() + 2'000'000'000ull;
+      while (slot.state.load(std::memory_order_acquire) == kCompressing &&
+             monotonic_ns() < deadline) {
+        sched_yield();
+      }
     }
     // Still compressing: its worker is stalled, or is the thread this runs
-    // on. Stop: frames written after it would leave a hole in the trace
-    // (its worker then waits for a turn that never comes), where stopping
-    // leaves a trace cut short.
+    // on. Stop: frames written after it would leave a hole in the trace,
+    // where stopping leaves a trace cut short before it.
     if (slot.state.load(std::memory_order_acquire) == kCompressing) return false;
     for (int from : {kSealed, kFilling}) {
       int expected = from;
-      if (slot.state.compare_exchange_strong(expected, kEmergency)) {
-        size_t size = slot.size.load(std::memory_order_acquire);
-        if (size > 0) ok = write_raw_frame(fd_, slot.data, size) && ok;
-        // A worker holding a later slot now takes its turn (it polls).
-        write_seq_.store(seq + 1, std::memory_order_release);
-        break;
+      if (!slot.state.compare_exchange_strong(expected, kEmergency)) continue;
+      // Only what no earlier flush wrote; the slot's worker indexes it later.
+      const size_t begin = slot.written_prefix();
+      const size_t end = slot.size.load(std::memory_order_acquire);
+      const bool room = slot.cuts < kMaxCuts;
+      if (end > begin && room) {
+        if (!write_raw_frame(fd_, slot.data + begin, end - begin)) {
+          emergency_errno_.store(errno != 0 ? errno : EIO, std::memory_order_relaxed);
+          ok = false;
+        }
+        slot.cut_end[slot.cuts++] = end;
       }
+      // Given back as it was: a surviving process goes on filling or sealing it.
+      slot.state.store(from, std::memory_order_release);
+      // No room to index another frame of this slot: stop, as for a stall.
+      if (end > begin && !room) return false;
+      break;
     }
   }
   return ok;

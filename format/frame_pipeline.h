@@ -6,7 +6,11 @@
 //
 // Slot memory is allocated once and never moves, so a fatal-signal handler can
 // read it: emergency_flush() writes whatever is sealed or committed as raw
-// zstd frames with write(2) alone.
+// zstd frames with write(2) alone. A process that survives the signal goes
+// on: each slot remembers how much of it the handler wrote (`cut_end`), and
+// its worker later indexes those frames and writes only the rest.
+
+#include <sys/types.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -85,7 +89,11 @@ class FramePipeline {
   void finish();
 
   /// Async-signal-safe: writes every sealed and the filling slot's committed
-  /// bytes as raw zstd frames, in order. For fatal-signal handlers only.
+  /// bytes not written yet as raw zstd frames, in order. For fatal-signal
+  /// handlers only. If the process survives, later frames follow them:
+  /// records appended to the filling slot afterwards go out in its next
+  /// frame, nothing twice. False if a write failed or it had to stop (a
+  /// frame still being compressed: then the trace is cut short before it).
   bool emergency_flush() noexcept;
 
   /// After finish(): every frame written, in file order.
@@ -99,19 +107,32 @@ class FramePipeline {
   uint64_t bytes_out() const { return bytes_out_.load(std::memory_order_relaxed); }
 
  private:
+  // kEmergency: a fatal-signal handler is writing the slot; it then gives
+  // the slot back in the state it took it in (kSealed or kFilling).
   enum State : int { kFree, kFilling, kSealed, kCompressing, kEmergency };
+  static constexpr int kMaxCuts = 8;  // emergency frames one slot can index
   struct Slot {
     uint8_t* data = nullptr;
     std::atomic<size_t> size{0};
     std::atomic<int> state{kFree};
     FrameMeta meta;  // written by the submitter before kSealed, read by the compressor after
+    std::atomic<pid_t> compressor{0};  // the worker thread that claimed it last
+    // Ends of the frames emergency_flush wrote from this slot, ascending;
+    // written by the handler in kEmergency, read by the worker in kCompressing.
+    int cuts = 0;
+    size_t cut_end[kMaxCuts] = {};
+    size_t written_prefix() const { return cuts > 0 ? cut_end[cuts - 1] : 0; }
   };
 
   Slot& current() { return slots_[fill_seq_ % slots_.size()]; }
   void worker_main();
-  /// Writes the slot's frame: `compressed`, or (empty) the slot's content as
-  /// raw blocks; `out_size` is the frame's size either way.
-  void write_frame(Slot& slot, std::span<const uint8_t> compressed, size_t out_size);
+  /// Writes a frame: `compressed`, or (empty) `content` as raw blocks;
+  /// `out_size` is the frame's size either way.
+  void write_frame(std::span<const uint8_t> content, std::span<const uint8_t> compressed,
+                   size_t out_size, FrameMeta meta);
+  /// Indexes the frames emergency_flush wrote from `slot` (they are in the
+  /// file already); leaves in `meta` what the rest of the slot holds.
+  void index_emergency_frames(const Slot& slot, FrameMeta& meta);
   bool write_all(std::span<const uint8_t> bytes);
 
   int fd_;
@@ -132,7 +153,8 @@ class FramePipeline {
   // Written only by the worker whose turn it is (write_seq_), read after finish().
   uint64_t offset_;
   std::vector<FrameWritten> written_;
-  std::string error_;  // guarded by mutex_
+  std::string error_;                    // guarded by mutex_
+  std::atomic<int> emergency_errno_{0};  // a failed write of emergency_flush
   std::atomic<uint64_t> bytes_in_{0};
   std::atomic<uint64_t> bytes_out_{0};
 };

@@ -88,7 +88,8 @@ class TraceWriter {
   /// file. Returns false (see error()) if any write failed. Idempotent.
   bool close(schema::EndReason reason = schema::EndReason::CLOSED);
   /// Async-signal-safe: writes what is pending as raw zstd frames. For a
-  /// fatal-signal handler; the trace then reads as cut short.
+  /// fatal-signal handler; the trace then reads as cut short. A process that
+  /// survives the signal goes on writing: later records follow, each once.
   bool emergency_flush() noexcept { return pipeline_->emergency_flush(); }
 
   std::string error() const;

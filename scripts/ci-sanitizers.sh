@@ -39,9 +39,11 @@ for stage in "${stages[@]}"; do
         -DCMAKE_BUILD_TYPE=None -DCMAKE_C_FLAGS=-O2 -DCMAKE_CXX_FLAGS=-O2 "${launcher[@]}" >/dev/null
       cmake --build "$build" --target sim_engine_test format_test hello sdma_stress dispatch \
         overlap fault_race fault_hang
+      cmake --build "$build" --target capture_close_test
       export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
       "$build/tests/lib/sim/sim_engine_test" --gtest_filter='Threaded*'
       "$build/tests/format/format_test"
+      "$build/tests/capture/capture_close_test"
       export AMDRR_BACKEND=sim AMDRR_SIM_MODE=threaded
       s=$build/samples
       "$s/dispatch" --elements 4096 --queue both
