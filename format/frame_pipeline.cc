@@ -44,7 +44,7 @@ uint64_t count_messages(const uint8_t* data, size_t size) {
 }  // namespace
 
 int compressing_workers(int cpus) {
-  return cpus <= 2 ? 1 : 2;
+  return cpus <= 1 ? 1 : 2;
 }
 
 int usable_cpus() {
@@ -71,7 +71,7 @@ FramePipeline::FramePipeline(int fd, uint64_t start_offset, const PipelineOption
   }
   slots_[0].state.store(kFilling, std::memory_order_release);
   const int workers = options.workers > 0 ? options.workers : compressing_workers(usable_cpus());
-  for (int i = 0; i < workers; ++i) workers_.emplace_back([this] { worker_main(); });
+  for (int i = 0; i < workers; ++i) workers_.emplace_back([this, i] { worker_main(i); });
 }
 
 FramePipeline::~FramePipeline() {
@@ -123,7 +123,7 @@ void FramePipeline::finish() {
   workers_.clear();
 }
 
-void FramePipeline::worker_main() {
+void FramePipeline::worker_main(int index) {
   ZSTD_CCtx* cctx = ZSTD_createCCtx();
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level_);
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
@@ -135,7 +135,12 @@ void FramePipeline::worker_main() {
       std::unique_lock lock(mutex_);
       for (;;) {
         const int state = slots_[claim_seq_ % slots_.size()].state.load(std::memory_order_acquire);
-        if (state == kSealed || (stopping_ && state != kEmergency)) break;
+        // Workers beyond the first take a frame only while another waits
+        // behind it (a backlog: bulk data compressing slower than it
+        // comes); otherwise they would only preempt the program.
+        const bool backlog = index == 0 || slots_[(claim_seq_ + 1) % slots_.size()].state.load(
+                                               std::memory_order_acquire) == kSealed;
+        if ((state == kSealed && backlog) || (stopping_ && state != kEmergency)) break;
         // A signal handler holding the slot gives it back without notifying.
         if (state == kEmergency) {
           sealed_cv_.wait_for(lock, std::chrono::milliseconds(1));
@@ -177,6 +182,7 @@ void FramePipeline::worker_main() {
     FrameMeta meta = std::move(slot.meta);
     if (slot.cuts > 0) index_emergency_frames(slot, meta);
     if (!content.empty()) {
+      if (index > 0) backlog_frames_.fetch_add(1, std::memory_order_relaxed);
       bytes_in_.fetch_add(content.size(), std::memory_order_relaxed);
       bytes_out_.fetch_add(out_size, std::memory_order_relaxed);
       write_frame(content, raw ? std::span<const uint8_t>{} : std::span(out.data(), out_size),

@@ -51,14 +51,18 @@ struct PipelineOptions {
   size_t slot_bytes = 3u << 20;
   int slots = 4;
   int zstd_level = 1;
-  // Compressing threads; 0: one per CPU the process may run on, less the
-  // submitting thread's, 1 to 2 (compressing_workers()).
+  // Compressing threads; 0: compressing_workers(usable_cpus()). Workers
+  // beyond the first compress only while a frame waits behind the one they
+  // would take (a backlog), so they stay off a small machine's CPUs unless
+  // the data needs them.
   int workers = 0;
 };
 
-/// How many compressing threads suit `cpus` usable CPUs: on 2 CPUs a second
-/// worker only preempts the program (capture_bench: submissions' wall time
-/// +10 %, uploads' +40 % with two), beyond that two keep up with zstd -1.
+/// How many compressing threads suit `cpus` usable CPUs: one on one CPU,
+/// else two, the second working only through backlogs (capture_bench on 2
+/// CPUs: a second worker taking every other frame preempted the program,
+/// +10 % wall for submissions, +40 % for uploads; trace_bench's compressible
+/// bulk needs two to pass 500 MB/s).
 int compressing_workers(int cpus);
 /// CPUs this process may run on (its affinity mask).
 int usable_cpus();
@@ -105,6 +109,8 @@ class FramePipeline {
   /// Bytes before and after compression, for statistics.
   uint64_t bytes_in() const { return bytes_in_.load(std::memory_order_relaxed); }
   uint64_t bytes_out() const { return bytes_out_.load(std::memory_order_relaxed); }
+  /// Frames the workers beyond the first compressed (through backlogs).
+  uint64_t backlog_frames() const { return backlog_frames_.load(std::memory_order_relaxed); }
 
  private:
   // kEmergency: a fatal-signal handler is writing the slot; it then gives
@@ -125,7 +131,7 @@ class FramePipeline {
   };
 
   Slot& current() { return slots_[fill_seq_ % slots_.size()]; }
-  void worker_main();
+  void worker_main(int index);
   /// Writes a frame: `compressed`, or (empty) `content` as raw blocks;
   /// `out_size` is the frame's size either way.
   void write_frame(std::span<const uint8_t> content, std::span<const uint8_t> compressed,
@@ -157,6 +163,7 @@ class FramePipeline {
   std::atomic<int> emergency_errno_{0};  // a failed write of emergency_flush
   std::atomic<uint64_t> bytes_in_{0};
   std::atomic<uint64_t> bytes_out_{0};
+  std::atomic<uint64_t> backlog_frames_{0};
 };
 
 }  // namespace amdrr::format
