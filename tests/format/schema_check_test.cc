@@ -11,6 +11,7 @@
 #include <capnp/serialize.h>
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -80,7 +81,8 @@ TEST(SchemaCheck, RefusesExactlyWhatReflectionRefuses) {
   for (const auto& original : records) {
     const size_t words = original.size();
     for (int round = 0; round < 1500; ++round) {
-      auto damaged = kj::heapArray<capnp::word>(original.asPtr());
+      auto damaged = kj::heapArray<capnp::word>(words);
+      std::memcpy(damaged.begin(), original.begin(), words * sizeof(capnp::word));
       auto* raw = reinterpret_cast<uint64_t*>(damaged.begin());
       // Word 0 is the segment table; damage 1 to 3 words of the segment:
       // a pointer's kind bits, a copy of another word, or one bit.
