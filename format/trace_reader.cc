@@ -111,6 +111,8 @@ TraceReader::~TraceReader() {
 
 void TraceReader::reset() {
   message_.reset();
+  words_ = &content_;
+  words_checked_ = false;
   pos_ = 0;
   content_size_ = content_pos_ = 0;
   next_record_ = 0;
@@ -139,6 +141,7 @@ bool TraceReader::decompress(uint64_t offset, uint64_t size, uint64_t content_si
     *error = "frame at " + at(offset) + " holds a partial message";
     return false;
   }
+  ++frames_decompressed_;
   std::vector<capnp::word>(content_size / sizeof(capnp::word)).swap(*out);  // word is not copyable
   size_t got = ZSTD_decompress(out->data(), content_size, file_.data() + offset, size);
   if (ZSTD_isError(got) || got != content_size) {
@@ -149,7 +152,29 @@ bool TraceReader::decompress(uint64_t offset, uint64_t size, uint64_t content_si
   return true;
 }
 
+void TraceReader::keep_finished_frame() {
+  // Read to its end without an error: every record in it was checked.
+  if (words_checked_ || frames_.empty() || content_size_ == 0 || content_pos_ != content_size_) {
+    return;
+  }
+  const uint64_t bytes = content_.size() * sizeof(capnp::word);
+  if (checked_frame_bytes_ + bytes > limits_.max_kept_frame_bytes) return;
+  const FrameInfo& frame = frames_.back();
+  // Frames that barely compress (bulk uploads, stored as raw blocks)
+  // decompress at memcpy speed: keeping them would cost more in fresh pages
+  // than it saves.
+  if (frame.compressed_size * 2 > bytes) return;
+  // The vector's buffer moves with it: a RecordView still points into it.
+  const auto [it, fresh] = checked_frames_.try_emplace(
+      frame.offset, KeptFrame{frame.compressed_size, std::move(content_)});
+  if (!fresh) return;
+  checked_frame_bytes_ += bytes;
+  words_ = &it->second.words;
+  words_checked_ = true;
+}
+
 bool TraceReader::advance_frame() {
+  keep_finished_frame();
   for (;;) {
     if (pos_ >= file_.size()) {
       if (seen_end_) {
@@ -160,6 +185,17 @@ bool TraceReader::advance_frame() {
                  at(pos_) + " without an end record: the writer did not close it (crash or kill)");
       }
       return false;
+    }
+    if (auto kept = checked_frames_.find(pos_); kept != checked_frames_.end() && !seen_end_) {
+      // Read through before: not even its frame header is read again.
+      words_ = &kept->second.words;
+      words_checked_ = true;
+      content_size_ = words_->size() * sizeof(capnp::word);
+      frames_.push_back(
+          FrameInfo{pos_, kept->second.compressed_size, content_size_, next_record_, 0});
+      content_pos_ = 0;
+      pos_ += kept->second.compressed_size;
+      return true;
     }
     FrameProbe probe = probe_frame(file_.subspan(pos_));
     switch (probe.kind) {
@@ -191,6 +227,8 @@ bool TraceReader::advance_frame() {
       stop(TraceEnd::kCorrupt, pos_, error);
       return false;
     }
+    words_ = &content_;
+    words_checked_ = false;
     frames_.push_back(FrameInfo{pos_, probe.size, probe.content_size, next_record_, 0});
     content_size_ = probe.content_size;
     content_pos_ = 0;
@@ -205,14 +243,16 @@ std::optional<RecordView> TraceReader::next() {
 
   const FrameInfo& frame = frames_.back();
   size_t word_pos = content_pos_ / sizeof(capnp::word);
-  kj::ArrayPtr<const capnp::word> rest(content_.data() + word_pos, content_.size() - word_pos);
+  kj::ArrayPtr<const capnp::word> rest(words_->data() + word_pos, words_->size() - word_pos);
   RecordView view;
   try {
     message_.reset();
     message_.emplace(rest, reader_options(rest.size(), limits_));
     view.record = message_->getRoot<schema::Record>();
-    view.record.totalSize();            // traverses every pointer: bounds-checks the whole record
-    check_against_schema(view.record);  // and each pointer has its field's kind
+    if (!words_checked_) {
+      view.record.totalSize();            // traverses every pointer: bounds-checks the whole record
+      check_against_schema(view.record);  // and each pointer has its field's kind
+    }
     view.bytes = static_cast<uint64_t>(message_->getEnd() - rest.begin()) * sizeof(capnp::word);
   } catch (const kj::Exception& e) {
     stop(TraceEnd::kCorrupt, frame.offset,
@@ -259,11 +299,16 @@ std::optional<RecordView> TraceReader::seek(uint64_t number) {
   if (target != nullptr && (number < next_record_ || target->first_record > next_record_)) {
     // Jump straight to the frame that holds the record.
     reset();
-    std::string error;
-    if (!decompress(target->offset, target->compressed_size, target->content_size, &content_,
-                    &error)) {
-      stop(TraceEnd::kCorrupt, target->offset, error);
-      return std::nullopt;
+    if (auto kept = checked_frames_.find(target->offset); kept != checked_frames_.end()) {
+      words_ = &kept->second.words;
+      words_checked_ = true;
+    } else {
+      std::string error;
+      if (!decompress(target->offset, target->compressed_size, target->content_size, &content_,
+                      &error)) {
+        stop(TraceEnd::kCorrupt, target->offset, error);
+        return std::nullopt;
+      }
     }
     frames_.push_back(FrameInfo{target->offset, target->compressed_size, target->content_size,
                                 target->first_record, 0});
@@ -343,7 +388,10 @@ bool TraceReader::read_blob_record(const Hash128& hash, std::vector<uint8_t>* ou
     *error = "blob not found in the trace (referenced before it was stored, or lost)";
     return false;
   }
-  if (blob_cache_offset_ != place->second.frame_offset) {
+  const std::vector<capnp::word>* words = &blob_cache_;
+  if (auto kept = checked_frames_.find(place->second.frame_offset); kept != checked_frames_.end()) {
+    words = &kept->second.words;  // read through before: no need to decompress it again
+  } else if (blob_cache_offset_ != place->second.frame_offset) {
     blob_cache_offset_ = UINT64_MAX;
     FrameProbe probe = probe_frame(file_.subspan(place->second.frame_offset));
     if (probe.kind != FrameProbe::Kind::kZstd) {
@@ -357,12 +405,12 @@ bool TraceReader::read_blob_record(const Hash128& hash, std::vector<uint8_t>* ou
     blob_cache_offset_ = place->second.frame_offset;
   }
   uint64_t off = place->second.offset_in_frame;
-  if (off % sizeof(capnp::word) != 0 || off >= blob_cache_.size() * sizeof(capnp::word)) {
+  if (off % sizeof(capnp::word) != 0 || off >= words->size() * sizeof(capnp::word)) {
     *error = "blob location outside its frame";
     return false;
   }
   size_t word = off / sizeof(capnp::word);
-  kj::ArrayPtr<const capnp::word> rest(blob_cache_.data() + word, blob_cache_.size() - word);
+  kj::ArrayPtr<const capnp::word> rest(words->data() + word, words->size() - word);
   try {
     capnp::FlatArrayMessageReader message(rest, reader_options(rest.size(), limits_));
     auto record = message.getRoot<schema::Record>();

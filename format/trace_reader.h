@@ -33,6 +33,11 @@ struct ReadLimits {
   uint64_t max_frame_content = 64u << 20;  // bytes of messages in one frame
   int nesting_limit = 16;                  // capnp struct/list nesting
   uint64_t max_blob_bytes = 4ull << 30;    // one blob read back in full
+  // Frames read through once are kept decompressed, their records already
+  // checked, up to this many bytes: reading the trace again (replay reads
+  // it after its scan) then neither decompresses nor checks them again.
+  // 0 (one pass: info, dump): none kept, each frame's memory is reused.
+  uint64_t max_kept_frame_bytes = 0;
 };
 
 /// One validated record. Valid until the reader moves on (next / seek).
@@ -82,6 +87,8 @@ class TraceReader {
   /// Frames read so far, in file order (all of them once next() has ended).
   const std::vector<FrameInfo>& frames() const { return frames_; }
   uint64_t file_size() const { return file_.size(); }
+  /// Frames decompressed so far (kept frames are not decompressed again).
+  uint64_t frames_decompressed() const { return frames_decompressed_; }
 
   /// Reads a blob's content back in full, checking its hash. False with a
   /// message in `error` if it is missing (not seen yet / not in the index),
@@ -119,6 +126,19 @@ class TraceReader {
   uint64_t end_offset_ = 0;
   std::optional<capnp::FlatArrayMessageReader> message_;  // in place: no allocation per record
   std::vector<FrameInfo> frames_;
+  // Frames whose every record passed the checks, decompressed, by file
+  // offset. They are this reader's own memory, so what was checked cannot
+  // change under it (the file is mapped; someone may write to it).
+  struct KeptFrame {
+    uint64_t compressed_size;
+    std::vector<capnp::word> words;
+  };
+  std::unordered_map<uint64_t, KeptFrame> checked_frames_;
+  uint64_t checked_frame_bytes_ = 0;
+  uint64_t frames_decompressed_ = 0;
+  const std::vector<capnp::word>* words_ = &content_;  // the frame being read
+  bool words_checked_ = false;                         // words_ is a checked frame
+  void keep_finished_frame();
 
   // Index and blobs.
   bool has_index_ = false;

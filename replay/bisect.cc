@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "replay/memory_diff.h"
+#include "replay/replay_trace.h"
 
 namespace amdrr::replay {
 
@@ -245,7 +246,7 @@ std::optional<Outcome> Bisection::test(size_t k, ReplayResult* result) {
 
 BisectResult Bisection::run() {
   std::string error;
-  reader_ = format::TraceReader::open(trace_, &error);
+  reader_ = format::TraceReader::open(trace_, &error, rereading_limits());
   if (!reader_ || !index_submissions(*reader_, &subs_, &error)) {
     out_.error = error;
     return out_;

@@ -5,6 +5,8 @@
 #include <optional>
 #include <set>
 
+#include "replay/replay_trace.h"
+
 namespace amdrr::replay {
 
 namespace {
@@ -149,7 +151,7 @@ bool Minimizer::minimize_packets(RewritePlan& plan) {
 
 MinimizeResult Minimizer::run() {
   std::string error;
-  reader_ = format::TraceReader::open(trace_, &error);
+  reader_ = format::TraceReader::open(trace_, &error, rereading_limits());
   if (!reader_ || !index_submissions(*reader_, &subs_, &error)) {
     out_.error = error;
     return out_;

@@ -92,6 +92,7 @@ ReplayResult replay_trace(const std::string& path, const ReplayTraceOptions& opt
   std::string error;
   format::ReadLimits read_limits;
   read_limits.max_blob_bytes = options.limits.max_blob_bytes;
+  read_limits.max_kept_frame_bytes = kKeptFrameBytes;  // read again after the scan
   auto reader = format::TraceReader::open(path, &error, read_limits);
   if (!reader) return cannot(error);
   TraceScan scan;
