@@ -86,7 +86,6 @@ bool SimRig::reset() {
   std::memset(data_, 0, kRigDataBytes);
   std::memset(ring_, 0, kRigRingBytes);
   std::memset(ptrs_, 0, 4096);
-  (void)sched_->take_written();
   return ok_ = create_queue();
 }
 
@@ -128,7 +127,6 @@ void SimRig::run(std::span<const uint8_t> ring) {
   std::memcpy(ptrs_ + 8, &wptr, 8);
   if (!kfd_->write_doorbell(queue_id_, doorbell).ok()) return;
   for (int i = 0; i < 8; ++i) kfd_->poll();
-  (void)sched_->take_written();
 }
 
 std::string SimRig::outcome() const {

@@ -77,6 +77,10 @@ struct EngineOptions {
   /// IB levels below the ring (ring -> IB1 -> IB2). UNVERIFIED: the MEC's
   /// real limit; the GFX CP documents IB1/IB2.
   uint32_t max_ib_depth = 2;
+  /// Keep every range the engines write, for take_written() (tests). Off,
+  /// nothing is kept: nothing else reads them, and a long run would grow
+  /// the list without bound (~24 bytes per GPU write).
+  bool log_writes = false;
   /// Faults to inject; AMDRR_SIM_FAULTS is appended (fault_plan.h).
   FaultPlan faults;
   /// Milliseconds without a Kmd call, while work is pending, before the

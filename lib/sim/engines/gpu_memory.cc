@@ -11,7 +11,7 @@ constexpr uint64_t kChunk = uint64_t{4} << 20;
 }  // namespace
 
 void WriteLog::add(uint32_t gpu_id, uint32_t queue_id, uint64_t va, uint64_t size) {
-  if (size == 0) return;
+  if (size == 0 || !enabled_) return;
   std::unique_lock lock(mu_, std::defer_lock);
   if (concurrent_) lock.lock();
   if (!ranges_.empty()) {

@@ -26,6 +26,8 @@ class WriteLog {
  public:
   /// Before any engine runs: engines will add from several threads.
   void set_concurrent() { concurrent_ = true; }
+  /// Before any engine runs: keep ranges (else add() drops them).
+  void set_enabled(bool on) { enabled_ = on; }
   void add(uint32_t gpu_id, uint32_t queue_id, uint64_t va, uint64_t size);
   std::vector<WrittenRange> take() {
     std::unique_lock lock(mu_, std::defer_lock);
@@ -37,6 +39,7 @@ class WriteLog {
 
  private:
   bool concurrent_ = false;  // set before engines run, then read-only
+  bool enabled_ = false;     // likewise
   std::mutex mu_;
   std::vector<WrittenRange> ranges_;  // guarded by mu_ when concurrent_
 };

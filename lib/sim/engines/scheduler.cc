@@ -32,6 +32,7 @@ EngineScheduler::EngineScheduler(SimKfd& kfd, EngineOptions options)
       faults_(options_.faults),
       rng_(options_.seed) {
   kfd_.set_alloc_poison(options_.faults.poison);
+  log_.set_enabled(options_.log_writes);
   if (options_.mode == EngineMode::kThreaded) {
     threaded_ = std::make_unique<ThreadedScheduler>(kfd_, options_, clock_, log_, faults_);
   }

@@ -66,7 +66,8 @@ class EngineScheduler final : public EngineHook {
   /// A PM4 queue's register (SET_SH_REG / SET_UCONFIG_REG state).
   std::optional<uint32_t> pm4_reg(uint32_t queue_id, uint32_t addr) const;
   /// The ranges the engines wrote since the last call, in execution order
-  /// (threaded mode: the order in which engine threads logged them).
+  /// (threaded mode: the order in which engine threads logged them); empty
+  /// unless EngineOptions::log_writes.
   std::vector<WrittenRange> take_written();
   uint64_t gpu_clock() const;
 

@@ -45,7 +45,13 @@ struct TestQueue {
 
 class EngineFixture {
  public:
-  explicit EngineFixture(SimProfile profile = {}, EngineOptions options = {}) {
+  /// The default options keep the ranges the engines write (take_written).
+  static EngineOptions logging() {
+    EngineOptions o;
+    o.log_writes = true;
+    return o;
+  }
+  explicit EngineFixture(SimProfile profile = {}, EngineOptions options = logging()) {
     auto k = SimKfd::create(profile);
     EXPECT_TRUE(k.ok());
     kfd = std::move(*k);

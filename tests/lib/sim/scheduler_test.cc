@@ -44,7 +44,7 @@ struct RaceRun {
 // Two compute queues write the same word with no wait between them; each also
 // stamps the GPU clock. Only the seed decides the interleaving.
 RaceRun race(uint64_t seed) {
-  EngineOptions o;
+  EngineOptions o = EngineFixture::logging();
   o.seed = seed;
   EngineFixture f({}, o);
   TestQueue a = f.create_queue(Q::kCompute), b = f.create_queue(Q::kCompute);
@@ -70,6 +70,27 @@ RaceRun race(uint64_t seed) {
   out.written = f.sched->take_written();
   out.clock = f.sched->gpu_clock();
   return out;
+}
+
+// Nothing reads the written ranges outside tests: unless asked, none are
+// kept, or a long run would grow the list by ~24 bytes per GPU write.
+TEST(Scheduler, WrittenRangesAreKeptOnlyWhenAsked) {
+  for (bool keep : {false, true}) {
+    EngineOptions o;
+    o.log_writes = keep;
+    EngineFixture f({}, o);
+    TestQueue q = f.create_queue(Q::kCompute);
+    Buf mem = f.alloc(4096);
+    std::vector<uint32_t> dw;
+    for (uint32_t i = 0; i < 100; ++i) {
+      pm4::write_data(dw, {.addr = mem.va + 4 * (2 * i)}, std::vector<uint32_t>{i});
+    }
+    f.write_ring(q, dw);
+    f.ring_doorbell(q);
+    f.settle();
+    EXPECT_EQ(mem.at<uint32_t>(4 * 2 * 99), 99u);
+    EXPECT_EQ(f.sched->take_written().size() >= 100, keep) << "keep " << keep;
+  }
 }
 
 TEST(Scheduler, ARaceDependsOnTheSeedAndReproducesPerSeed) {

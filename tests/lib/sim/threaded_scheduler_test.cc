@@ -25,7 +25,7 @@ using Q = kmd::QueueType;
 using std::chrono::milliseconds;
 
 EngineOptions threaded(uint32_t hang_ms = 2000) {
-  EngineOptions o;
+  EngineOptions o = EngineFixture::logging();
   o.mode = EngineMode::kThreaded;
   o.hang_ms = hang_ms;
   return o;
