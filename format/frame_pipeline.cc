@@ -70,6 +70,7 @@ FramePipeline::FramePipeline(int fd, uint64_t start_offset, const PipelineOption
     slots_[i].data = static_cast<uint8_t*>(arena_) + i * slot_bytes_;
   }
   slots_[0].state.store(kFilling, std::memory_order_release);
+  filling_ = &slots_[0];
   const int workers = options.workers > 0 ? options.workers : compressing_workers(usable_cpus());
   for (int i = 0; i < workers; ++i) workers_.emplace_back([this, i] { worker_main(i); });
 }
@@ -102,6 +103,7 @@ uint64_t FramePipeline::seal(FrameMeta meta) {
     std::unique_lock lock(mutex_);
     freed_cv_.wait(lock, [&] { return next.state.load(std::memory_order_acquire) == kFree; });
     next.state.store(kFilling, std::memory_order_release);
+    filling_ = &next;
     fill_seq_.store(seq + 1, std::memory_order_release);
   }
   return seq;

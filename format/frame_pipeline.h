@@ -77,9 +77,7 @@ class FramePipeline {
 
   // Submitter side. One submitter at a time (the writer's lock).
   uint8_t* fill_data() { return current().data; }
-  size_t fill_size() const {
-    return slots_[fill_seq_ % slots_.size()].size.load(std::memory_order_relaxed);
-  }
+  size_t fill_size() const { return filling_->size.load(std::memory_order_relaxed); }
   size_t capacity() const { return slot_bytes_; }
   /// Publishes bytes appended to the filling slot (now safe for emergency_flush).
   void commit(size_t new_size) { current().size.store(new_size, std::memory_order_release); }
@@ -130,7 +128,10 @@ class FramePipeline {
     size_t written_prefix() const { return cuts > 0 ? cut_end[cuts - 1] : 0; }
   };
 
-  Slot& current() { return slots_[fill_seq_ % slots_.size()]; }
+  // The slot being filled: slots_[fill_seq_ % slots_.size()], kept apart
+  // because the record path asks several times a record and a division is
+  // not free.
+  Slot& current() { return *filling_; }
   void worker_main(int index);
   /// Writes a frame: `compressed`, or (empty) `content` as raw blocks;
   /// `out_size` is the frame's size either way.
@@ -148,6 +149,7 @@ class FramePipeline {
   void* arena_ = nullptr;
 
   std::atomic<uint64_t> fill_seq_{0};   // slot being filled (submitter)
+  Slot* filling_ = nullptr;             // its slot (submitter)
   uint64_t claim_seq_ = 0;              // next slot a worker takes (guarded by mutex_)
   std::atomic<uint64_t> write_seq_{0};  // next slot to write, in file order
   std::mutex mutex_;
