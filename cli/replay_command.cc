@@ -1,6 +1,10 @@
 #include "cli/replay_command.h"
 
+#include <sys/mman.h>
+
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <ostream>
 
 #include "cli/exit_codes.h"
@@ -11,6 +15,19 @@
 namespace amdrr::cli {
 
 namespace {
+
+// For the test of the re-execution, end to end: a page taken at
+// $AMDRR_TEST_TAKE_WHILE_RANDOMISED while address-space randomisation is on,
+// as one of this process's libraries could be; once re-executed without it,
+// the address is free.
+void take_test_page_while_randomised() {
+  const char* at = std::getenv("AMDRR_TEST_TAKE_WHILE_RANDOMISED");
+  if (at == nullptr || replay::aslr_disabled()) return;
+  const uint64_t va = std::strtoull(at, nullptr, 0);
+  if (va == 0 || va % 4096 != 0) return;
+  (void)::mmap(reinterpret_cast<void*>(va), 4096, PROT_NONE,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+}
 
 constexpr const char* kDescription =
     "Re-execute a trace and check it behaves as recorded: same GPU addresses,\n"
@@ -83,6 +100,7 @@ CLI::App* add_replay_command(CLI::App& app, ReplayCommandOptions& options) {
 }
 
 int run_replay(const ReplayCommandOptions& options, std::ostream& out, std::ostream& err) {
+  take_test_page_while_randomised();
   replay::ReplayTraceOptions replay_options;
   replay_options.seed = options.seed;
   replay_options.timeout_ms = options.timeout_ms;
@@ -101,8 +119,11 @@ int run_replay(const ReplayCommandOptions& options, std::ostream& out, std::ostr
   bar.finish();
   const replay::ReplayResult& first = runs.results.front();
   if (first.address_collision && !options.no_reexec) {
+    err << "replay: " << first.message
+        << "; running again without address-space randomisation (--no-reexec to stop here)\n";
     std::string why;
     out.flush();
+    err.flush();
     replay::reexec_without_aslr(&why);  // returns only on failure
     err << "replay: " << why << "\n";
   }

@@ -11,7 +11,10 @@
 #include <filesystem>
 #include <string>
 
+#include "format/trace_reader.h"
 #include "replay/address_space.h"
+#include "replay/aslr.h"
+#include "replay/trace_scan.h"
 
 namespace amdrr::cli {
 namespace {
@@ -104,6 +107,37 @@ TEST_F(ReplayCommand, TakenRangeIsACollision) {
   replay::AddressSpace outside;
   EXPECT_FALSE(outside.reserve({{va, 4096}}, {{0x1000, 0x1000}}, &error));
   EXPECT_FALSE(outside.collided());
+}
+
+// End to end: a recorded range taken in the replayer only because of where
+// randomisation put something (simulated: AMDRR_TEST_TAKE_WHILE_RANDOMISED
+// takes a page there while randomisation is on) makes `amdrr replay` say so
+// and execute itself again without randomisation, with the same arguments;
+// that run replays. --no-reexec stops at the collision instead.
+TEST_F(ReplayCommand, ACollisionRunsAgainWithoutRandomisation) {
+  if (replay::aslr_disabled()) GTEST_SKIP() << "this process already runs without randomisation";
+  const std::string hello = capture("hello");
+  std::string error;
+  auto reader = format::TraceReader::open(hello, &error);
+  ASSERT_NE(reader, nullptr) << error;
+  replay::TraceScan scan;
+  ASSERT_TRUE(replay::scan_trace(*reader, {}, &scan, &error)) << error;
+  ASSERT_FALSE(scan.fixed_ranges.empty());
+  char at[32];
+  std::snprintf(at, sizeof(at), "0x%llx",
+                static_cast<unsigned long long>(scan.fixed_ranges.front().begin & ~0xfffull));
+  const std::string taken = std::string("env AMDRR_TEST_TAKE_WHILE_RANDOMISED=") + at + " ";
+
+  CommandRun again = run(taken + kReplay + hello + " --seed 3");
+  EXPECT_EQ(again.code, 0) << again.out;
+  EXPECT_NE(again.out.find("running again without address-space randomisation"), std::string::npos)
+      << again.out;
+  EXPECT_NE(again.out.find(at), std::string::npos) << again.out;  // names the address
+  EXPECT_NE(again.out.find("replay: same"), std::string::npos) << again.out;
+
+  CommandRun stop = run(taken + kReplay + hello + " --no-reexec");
+  EXPECT_EQ(stop.code, 125) << stop.out;
+  EXPECT_EQ(stop.out.find("replay: same"), std::string::npos) << stop.out;
 }
 
 }  // namespace
