@@ -310,9 +310,10 @@ std::optional<RecordView> TraceReader::seek(uint64_t number) {
         return std::nullopt;
       }
     }
-    frames_.push_back(FrameInfo{target->offset, target->compressed_size, target->content_size,
-                                target->first_record, 0});
-    content_size_ = target->content_size;
+    // The content as read, which a kept frame holds whatever the index says.
+    content_size_ = words_->size() * sizeof(capnp::word);
+    frames_.push_back(
+        FrameInfo{target->offset, target->compressed_size, content_size_, target->first_record, 0});
     pos_ = target->offset + target->compressed_size;
     next_record_ = target->first_record;
   } else if (number < next_record_) {

@@ -67,6 +67,7 @@ void consume_trace(const std::string& path) {
   format::ReadLimits limits;
   limits.max_frame_content = 8u << 20;
   limits.max_blob_bytes = 8u << 20;
+  limits.max_kept_frame_bytes = 16u << 20;  // as replay: the second pass reads kept frames
   std::string error;
   auto reader = format::TraceReader::open(path, &error, limits);
   if (!reader) return;
@@ -75,6 +76,11 @@ void consume_trace(const std::string& path) {
   (void)reader->end_message();
   (void)reader->seek(records / 2);
   (void)reader->next();
+  // Again from the start, through the frames kept unchecked this time.
+  if (reader->seek(0)) {
+    DeepReader again(*reader);
+    (void)format::dispatch(*reader, {&again});
+  }
 }
 
 MemFile::MemFile() {
