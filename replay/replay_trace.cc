@@ -90,9 +90,8 @@ std::vector<VaRange> apertures_of(kmd::Kmd& kmd) {
 
 ReplayResult replay_trace(const std::string& path, const ReplayTraceOptions& options) {
   std::string error;
-  format::ReadLimits read_limits;
+  format::ReadLimits read_limits = rereading_limits();  // read again after the scan
   read_limits.max_blob_bytes = options.limits.max_blob_bytes;
-  read_limits.max_kept_frame_bytes = kKeptFrameBytes;  // read again after the scan
   auto reader = format::TraceReader::open(path, &error, read_limits);
   if (!reader) return cannot(error);
   TraceScan scan;
